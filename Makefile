@@ -1,0 +1,37 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+# They create .venv with Python 3.12 or 3.13 and install the package with its dependencies.
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# A Python >= 3.12, < 3.14: on PATH, or in pyenv's versions folder (its shims may refuse).
+PYTHON ?= $(shell for c in python3.12 python3.13 $$HOME/.pyenv/versions/3.12*/bin/python3.12 \
+	$$HOME/.pyenv/versions/3.13*/bin/python3.13 /usr/local/bin/python3.12 python3; do \
+	if $$c -c 'import sys; sys.exit(not (3, 12) <= sys.version_info[:2] < (3, 14))' \
+	2>/dev/null; then echo $$c; break; fi; done)
+
+.PHONY: run test lint bench clean
+
+run: $(STAMP)
+	$(BIN)/sim
+
+test: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_model.py
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Python 3.12 or 3.13 not found (install python3.12)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) outputs multirun .pytest_cache .ruff_cache

@@ -1,0 +1,140 @@
+"""Speed and memory benchmark of the governance model (prints numbers; not a test).
+
+Measures, in one run:
+
+* the model's cost per citizen-step (a full ``GovernanceModel.step`` divided by citizens);
+* the cost per agent-step of a trivial Mesa model (agents doing two float updates in
+  ``step()``, activated with ``shuffle_do``);
+* the memory-bandwidth floor: the time to copy all per-citizen and per-professional state
+  arrays once;
+
+and prints the ratios at 2,000 and 100,000 citizens (and 1,000,000 with ``--million``),
+with peak memory. Targets: model/trivial <= 1.0 at 2,000 and <= 0.5 at 100,000; a model
+step at 100,000 <= 10x the state copy; cost linear in citizens.
+
+Usage: ``python benchmarks/bench_model.py [--million] [--steps N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import resource
+import time
+
+import mesa
+import numpy as np
+
+from sim import GovernanceModel
+
+
+class _TrivialAgent(mesa.Agent):
+    """Two float updates per step."""
+
+    def __init__(self, model: mesa.Model) -> None:
+        super().__init__(model)
+        self.x, self.y = 0.0, 1.0
+
+    def step(self) -> None:
+        """Update two floats."""
+        self.x += 0.1 * self.y
+        self.y *= 0.999
+
+
+class _TrivialModel(mesa.Model):
+    """A Mesa model of trivial agents activated in random order."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__(rng=1)
+        _TrivialAgent.create_agents(self, n)
+
+    def step(self) -> None:
+        """Activate every agent once."""
+        self.agents.shuffle_do("step")
+
+
+def _time_steps(model: mesa.Model, steps: int) -> float:
+    """Seconds per step, best of three blocks after a warm-up step."""
+    model.step()
+    block = max(steps // 3, 1)
+    best = np.inf
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(block):
+            model.step()
+        best = min(best, (time.perf_counter() - start) / block)
+    return best
+
+
+def _state_arrays(model: GovernanceModel) -> list[np.ndarray]:
+    """Every per-citizen and per-professional numpy array of the model's state."""
+    arrays = []
+    for state in (model.citizens, model.professionals):
+        for f in dataclasses.fields(state):
+            value = getattr(state, f.name)
+            if isinstance(value, np.ndarray):
+                arrays.append(value)
+    return arrays
+
+
+def _copy_time(arrays: list[np.ndarray]) -> float:
+    """Seconds to copy all arrays once (best of five)."""
+    best = np.inf
+    for _ in range(5):
+        start = time.perf_counter()
+        for a in arrays:
+            a.copy()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure(n: int, steps: int) -> dict[str, float]:
+    """Measure one population size."""
+    start = time.perf_counter()
+    model = GovernanceModel(n_citizens=n, rng=1)
+    build = time.perf_counter() - start
+    model_step = _time_steps(model, steps)
+    trivial_n = min(n, 200_000)
+    trivial_step = _time_steps(_TrivialModel(trivial_n), max(steps // 2, 3)) / trivial_n
+    arrays = _state_arrays(model)
+    copy = _copy_time(arrays)
+    return {
+        "citizens": n, "build_s": build, "step_ms": model_step * 1e3,
+        "model_ns_per_citizen_step": model_step / n * 1e9,
+        "trivial_ns_per_agent_step": trivial_step * 1e9,
+        "ratio_model_to_trivial": model_step / n / trivial_step,
+        "state_mb": sum(a.nbytes for a in arrays) / 1e6, "copy_ms": copy * 1e3,
+        "ratio_step_to_copy": model_step / copy,
+    }
+
+
+def main() -> None:
+    """Run the benchmark and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--million", action="store_true", help="also run 1,000,000 citizens")
+    parser.add_argument("--steps", type=int, default=30, help="steps timed per size")
+    args = parser.parse_args()
+    sizes = [2_000, 100_000] + ([1_000_000] if args.million else [])
+    rows = [measure(n, args.steps) for n in sizes]
+    keys = list(rows[0])
+    print(" ".join(f"{k:>26}" for k in keys))
+    for row in rows:
+        print(" ".join(f"{row[k]:>26.3f}" if isinstance(row[k], float) else f"{row[k]:>26}"
+                       for k in keys))
+    if len(rows) > 1:
+        a, b = rows[-2], rows[-1]
+        growth = (b["step_ms"] / a["step_ms"]) / (b["citizens"] / a["citizens"])
+        print(f"step-time growth / citizen growth ({a['citizens']} -> {b['citizens']}): {growth:.2f}"
+              " (1.0 = linear)")
+    if args.million:
+        model = GovernanceModel(n_citizens=1_000_000, rng=2)
+        start = time.perf_counter()
+        for _ in range(60):
+            model.step()
+        print(f"1,000,000 citizens x 60 steps: {time.perf_counter() - start:.1f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    print(f"peak resident memory: {peak:.2f} GB")
+
+
+if __name__ == "__main__":
+    main()

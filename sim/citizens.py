@@ -1,0 +1,59 @@
+"""Phase 8, citizens: satisfaction, trust and co-production (MODEL.md §4).
+
+* Satisfaction follows expectancy-disconfirmation (Van Ryzin 2006):
+  ``sat = beta1 * perf + beta2 * (perf - expectation)``; expectations adapt to performance.
+  Perceived performance is wellbeing less the burden of uncoordinated plans (P7).
+* Trust moves toward satisfaction, faster down than up (asymmetric; Slovic 1993), and is
+  pulled weakly toward network neighbours' trust (word of mouth on a small world).
+* Co-production rises with resources, self-efficacy and trust and with the support
+  professionals give (Ostrom 1996; Jakobsen 2013); where citizens see public input as a
+  substitute, more public effort lowers their own. Untargeted support is taken up in
+  proportion to resources and so widens inequity; targeted support reaches low-resource
+  citizens and narrows it (Jakobsen & Andersen 2013).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.population import SUPPORT
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.policies import Levers
+
+#: Perceived-performance cost of each open plan beyond the first.
+PLAN_BURDEN = 0.03
+#: Self-efficacy gained per unit of co-production support per step.
+EFFICACY_GAIN = 0.05
+
+
+def update_citizens(m: GovernanceModel, lev: Levers) -> None:
+    """Update satisfaction, expectation, trust, co-production and voice (in place)."""
+    p, c, pro = m.p, m.citizens, m.professionals
+    perf = c.wellbeing - PLAN_BURDEN * np.maximum(c.plans - 1.0, 0.0)
+    c.satisfaction = (p.satisfaction_performance * perf
+                      + p.satisfaction_disconfirmation * (perf - c.expectation))
+    c.expectation += p.expectation_rate_per_step * (perf - c.expectation)
+    gap = np.clip(c.satisfaction, 0.0, 1.0) - c.trust
+    c.trust += np.where(gap > 0.0, p.trust_gain_per_step, p.trust_loss_per_step) * gap
+    c.trust += p.trust_spread_per_step * (c.neighbours @ c.trust - c.trust)
+    np.clip(c.trust, 0.0, 1.0, out=c.trust)
+
+    # Co-production support per unit need in each domain, shared by take-up weights.
+    support_time = np.bincount(pro.domain, pro.time[:, SUPPORT], minlength=p.n_domains)
+    support_d = support_time * m.capacity * m.workload_norm / m.domain_workload
+    open_f = m.open_cases
+    n_open = np.maximum(open_f.sum(axis=1), 1)
+    tgt = lev.support_targeting
+    take_up = ((1.0 - tgt) * c.resources / m.mean_resources
+               + tgt * (1.0 - c.resources) / (1.0 - m.mean_resources))
+    support = (open_f @ support_d) / n_open * take_up
+    public = m.public_input * c.substitutes
+    desired = (np.sqrt(c.resources) * c.self_efficacy * (0.4 + 0.6 * c.trust)
+               + 0.8 * support - 0.3 * public)
+    c.coproduction += p.coproduction_rate_per_step * (np.clip(desired, 0.0, 1.0) - c.coproduction)
+    c.self_efficacy += EFFICACY_GAIN * np.minimum(support, 1.0) * (1.0 - c.self_efficacy)
+    c.voice += 0.05 * (0.5 * c.trust + 0.5 * c.resources - c.voice)

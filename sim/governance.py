@@ -1,0 +1,104 @@
+"""Phases 2-3: politicians set domain budgets yearly; leaders set targets and learn.
+
+Politicians (MODEL.md §2) hold priorities over domains and a fixed yearly budget. They
+move budget shares toward their priorities and toward the signals they watch: KPI league
+tables (domains that look bad on visible KPIs get money, weighted by electoral pressure)
+or frontline reports of real need. Budgets are sticky (incrementalism; Wildavsky 1964).
+
+Leaders run March's (1991) exploration/exploitation model: each unit has a code (the
+share of effort it expects on quality rather than measured output). Professionals
+socialise toward the code at rate p1 each step; every quarter the code learns (rate p2)
+from the practice of the professionals who do best on the leader's signal: the KPI
+(exploitation, the "clever" leader) or frontline signals of true client outcomes
+(exploration, the humble leader). Targets ratchet up by rho after a year on target
+(Hood 2006; Bevan & Hood 2006).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.population import GAMING, OUTPUT
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.policies import Levers
+
+#: Weight of the council's own priorities against the signals it watches.
+PRIORITY_WEIGHT = 0.4
+#: Noise (relative) in frontline reports of need.
+REPORT_NOISE = 0.1
+
+
+def set_budgets(m: GovernanceModel, lev: Levers) -> None:
+    """Yearly: the council sets the total budget and its domain shares (in place)."""
+    p = m.p
+    rng = m.streams.politicians
+    cut = p.budget_cut if m.steps >= p.budget_cut_step else 0.0
+    m.budget_month = m.base_budget_month * (1.0 - cut)
+    noise = rng.normal(1.0, REPORT_NOISE, p.n_domains)  # drawn every year, every style
+    if m.steps == 1:
+        return
+    priorities = m.politician_priorities.mean(axis=0)
+    visible = 1.05 - m.kpi_history.mean(axis=0)
+    league = visible / visible.sum()
+    reported = np.maximum(m.citizens.need * m.open_cases, 0.0).sum(axis=0) * noise
+    frontline = reported / reported.sum()
+    f = lev.budget_from_frontline
+    signal = (1.0 - f) * league + f * frontline
+    target = PRIORITY_WEIGHT * priorities + (1.0 - PRIORITY_WEIGHT) * signal
+    shares = p.budget_stickiness * m.budget_shares + (1.0 - p.budget_stickiness) * target
+    m.budget_shares = shares / shares.sum()
+
+
+def apply_budget(m: GovernanceModel) -> None:
+    """Monthly: staff capacity and service rationing from the domain budgets (in place).
+
+    Spending never exceeds the budget: staff hours shrink when a domain's budget is below
+    its wage bill, and services are bought only with what is left.
+    """
+    budget_d = m.budget_shares * m.budget_month
+    m.capacity = np.minimum(1.0, budget_d / m.staff_cost)
+    staff = m.staff_cost * m.capacity
+    work = m.domain_workload
+    demand = m.unit_cost * work
+    purchased = np.minimum(demand, np.maximum(budget_d - staff, 0.0))
+    m.ration = purchased / np.maximum(demand, 1e-12)
+    m.spending = float((staff + purchased).sum())
+
+
+def steer(m: GovernanceModel, lev: Levers) -> None:
+    """Leaders: ratchet targets yearly, socialise practice monthly, learn quarterly."""
+    p, pro = m.p, m.professionals
+    rng = m.streams.policy
+    step = m.steps
+    if step > 1 and step % 12 == 1:
+        on_target = m.kpi_history.mean(axis=0) >= 0.9
+        m.targets = np.where(on_target, m.targets * (1.0 + lev.ratchet_per_year), m.targets)
+    code = m.code[pro.domain]
+    pro.practice += p.conformity_per_step * (code - pro.practice)
+    pro.practice += rng.normal(0.0, 0.02, pro.domain.size)
+    np.clip(pro.practice, 0.0, 1.0, out=pro.practice)
+    if step % 3 == 0:
+        work = np.maximum(pro.workload, 1e-9)
+        kpi_signal = (pro.time[:, OUTPUT] + pro.time[:, GAMING]) / work
+        true_signal = m.client_outcome
+        w = lev.learn_from_frontline
+        signal = (1.0 - w) * _standardise(kpi_signal, pro.domain) + w * _standardise(
+            true_signal, pro.domain)
+        good = signal > 0.0
+        d = p.n_domains
+        n_good = np.bincount(pro.domain, good, minlength=d)
+        best = np.bincount(pro.domain, pro.practice * good, minlength=d) / np.maximum(n_good, 1)
+        m.code += p.code_learning_per_quarter * np.where(n_good > 0, best - m.code, 0.0)
+
+
+def _standardise(x: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Z-score ``x`` within each group (zero where a group has no spread)."""
+    count = np.maximum(np.bincount(groups), 1)
+    mean = np.bincount(groups, x) / count
+    var = np.bincount(groups, x * x) / count - mean ** 2
+    sd = np.sqrt(np.maximum(var, 0.0))[groups]
+    return np.where(sd > 1e-12, (x - mean[groups]) / np.where(sd > 1e-12, sd, 1.0), 0.0)

@@ -1,0 +1,241 @@
+"""The governance model: citizens, professionals, leaders and politicians in one municipality.
+
+State lives in numpy arrays owned by the model (one row per citizen or professional);
+the Mesa agents are thin views over their row (Starsim/Covasim's arrays with Mesa's
+agent interface). Mechanisms live in their own modules, one per phase; this module
+only wires them together in the fixed order of MODEL.md §3.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim.agents import Citizen, Leader, Politician, Professional
+from sim.cases import allocate_cases, hand_off_departures, roll_caseworkers
+from sim.citizens import update_citizens
+from sim.governance import apply_budget, set_budgets, steer
+from sim.measurement import TARGET_OUTPUT, measure
+from sim.metrics import ALL_METRICS, ARENA_METRICS, compute_metrics
+from sim.needs import evolve_needs
+from sim.params import ModelParams
+from sim.policies import Levers, SteeringStyle, make_style
+from sim.population import build_citizens, build_professionals, domain_links, domain_names
+from sim.production import allocate, produce
+from sim.professionals import update_professionals
+from sim.scenarios import load_scenario
+from sim.streams import Streams
+
+# Mesa logs every step at INFO under "MESA"; keep it quiet unless a user asks.
+logging.getLogger("MESA").setLevel(logging.WARNING)
+
+
+class GovernanceModel(mesa.Model):
+    """A municipality steering welfare under one steering style.
+
+    Each step is one month and runs these phases in this order (MODEL.md §3):
+
+    1. needs: new needs arrive, met needs decline, unmet linked needs worsen each other;
+    2. politicians (yearly): set the budget and its domain shares from priorities and
+       the signals they watch;
+    3. leaders: targets ratchet (yearly), practice socialises to the code, the code
+       learns (quarterly);
+    4. cases: open, close and reassign cases in silos or teams;
+    5. time allocation: professionals maximise the multitask utility under the levers;
+    6. production: need is resolved and wellbeing follows;
+    7. measurement: KPIs with gaming and noise, audit, and the survey;
+    8. citizens: satisfaction, trust, co-production and voice;
+    9. arena: co-creation arenas, where the style runs them;
+    10. motivation: crowding, burnout, turnover and handoffs;
+    11. collect: the metrics of MODEL.md §6.
+
+    Args:
+        steering: a style name (``result_based``, ``experience_based``, ``mixed``,
+            ``switch``) or a :class:`~sim.policies.SteeringStyle` object.
+        steering_params: keyword arguments for a style given by name.
+        scenario: name of a preset in ``configs/scenario`` (its values are defaults that
+            explicit arguments override).
+        rng: the run's seed (an int); ``None`` draws one from the OS.
+        **params: any field of :class:`~sim.params.ModelParams`.
+    """
+
+    #: Phase methods in step order (MODEL.md §3); the docstring above lists the same.
+    PHASES = ("_needs", "_politicians", "_leaders", "_cases", "_time_allocation",
+              "_production", "_measurement", "_citizens", "_arena", "_motivation", "_collect")
+
+    def __init__(self, steering: str | SteeringStyle = "result_based",
+                 steering_params: dict[str, Any] | None = None, scenario: str | None = None,
+                 rng: int | None = None, **params: Any) -> None:
+        """Build the population, the units, the council and the data collector."""
+        if rng is None:
+            rng = int(np.random.SeedSequence().entropy % (2**63))
+        if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)) or rng < 0:
+            raise ValueError(f"rng: must be a non-negative integer seed, got {rng!r}")
+        super().__init__(rng=int(rng))
+        if scenario is not None:
+            preset = load_scenario(scenario)
+            params = {**preset["params"], **params}
+            if "steering" in preset and steering == "result_based" and steering_params is None:
+                steering, steering_params = preset["steering"], preset.get("steering_params")
+        self.scenario_name = scenario
+        self.p = p = ModelParams.from_dict(params)
+        self.style = make_style(steering, steering_params)
+        self.seed = int(rng)
+        self.streams = Streams(self.seed)
+        self.levers: Levers = self.style.levers(1)
+        self._check_levers(self.levers)
+        self._build(p)
+
+    # ----------------------------------------------------------------- set-up
+    def _build(self, p: ModelParams) -> None:
+        """Create arrays, agents and the collector."""
+        s = self.streams
+        d = p.n_domains
+        self.domain_names = domain_names(d)
+        self.links = domain_links(d)
+        n_prof = max(int(round(p.n_citizens / p.citizens_per_professional)), d)
+        self.n_professionals = n_prof
+        self.citizens = c = build_citizens(p, n_prof, s.population, s.network)
+        open_need = np.where(c.need > p.need_threshold, c.need, 0.0).sum(axis=0)
+        self.professionals = pro = build_professionals(p, open_need + 1e-9, s.professionals)
+        self.domain_count = np.bincount(pro.domain, minlength=d)
+        self.domain_start = np.r_[0, np.cumsum(self.domain_count)]
+        # budget: staff paid in proportion to headcount; the rest buys services
+        self.base_budget_month = self.budget_month = p.n_citizens * p.budget_per_citizen
+        wage = p.staff_cost_share * self.base_budget_month / n_prof
+        self.staff_cost = wage * self.domain_count
+        self.budget_shares = self.domain_count / n_prof
+        self.unit_cost = 0.9 * (1.0 - p.staff_cost_share) * self.base_budget_month / max(
+            open_need.sum(), 1e-9)
+        self.workload_norm = max(open_need.sum() / n_prof, 1e-9)
+        self.capacity, self.ration = np.ones(d), np.ones(d)
+        self.spending = 0.0
+        # leaders, council
+        self.code = np.full(d, 0.5)
+        self.targets = np.full(d, TARGET_OUTPUT)
+        self.kpi_units = np.full(d, 0.75)
+        self.throughput_attainment = np.ones(d)
+        self.kpi_history = np.full((12, d), 0.75)
+        self.outcome_history = np.zeros((12, d))
+        council = s.politicians
+        k = p.n_politicians
+        self.politician_priorities = council.dirichlet(20.0 * self.budget_shares + 1.0, k)
+        power, pressure, openness = council.uniform(0.6, 1.0, k), council.uniform(
+            0.3, 0.8, k), council.uniform(0.2, 0.6, k)
+        # derived per-step quantities
+        q20, q80 = np.quantile(c.resources, [0.2, 0.8])
+        self.top_quintile, self.bottom_quintile = c.resources >= q80, c.resources <= q20
+        self.mean_resources = float(c.resources.mean())
+        self.ended_now = np.zeros(p.n_citizens, dtype=np.uint8)
+        self.ended_window = np.zeros(p.n_citizens, dtype=np.int32)
+        self.arena_metrics: dict[str, float] = {name: np.nan for name in ARENA_METRICS}
+        self.arena_metrics["overrides"] = 0.0
+        self.resolved = np.zeros_like(c.need)
+        self.public_input = np.zeros(p.n_citizens)
+        self.school_factor, self.survey, self.bunching = 1.0, np.nan, np.nan
+        self.client_outcome = np.zeros(n_prof)
+        # initial caseload
+        allocate_cases(self, self.levers.team_cases)
+        roll_caseworkers(self)
+        self._update_workload()
+        # agents
+        Citizen.create_agents(self, p.n_citizens, row=np.arange(p.n_citizens))
+        Professional.create_agents(self, n_prof, row=np.arange(n_prof))
+        Leader.create_agents(self, d, domain=np.arange(d))
+        Politician.create_agents(self, k, row=np.arange(k), formal_power=power,
+                                 electoral_pressure=pressure, openness=openness)
+        self.metrics: dict[str, float] = {}
+        reporters = {name: (lambda m, key=name: m.metrics[key]) for name in ALL_METRICS}
+        agent_reporters = {}
+        if p.collect_agents:
+            agent_reporters = {
+                Citizen: {"wellbeing": "wellbeing", "trust": "trust"},
+                Professional: {"intrinsic_motivation": "intrinsic_motivation"},
+            }
+        self.datacollector = mesa.DataCollector(model_reporters=reporters,
+                                                agenttype_reporters=agent_reporters)
+
+    @staticmethod
+    def _check_levers(lev: Levers) -> None:
+        """Reject levers this version cannot run."""
+        if lev.arena_every:
+            raise ValueError("arena_every: co-creation arenas are not part of this version; "
+                             "must be 0")
+
+    def _update_workload(self) -> None:
+        """Need held by each professional, per domain, and the share of it in teams."""
+        c, pro = self.citizens, self.professionals
+        n = self.n_professionals
+        flat = c.assigned.reshape(-1)
+        work = np.bincount(flat, c.need.reshape(-1), minlength=n + 1)[:n]
+        team = np.bincount(flat, (c.need * c.in_team[:, None]).reshape(-1), minlength=n + 1)[:n]
+        pro.workload = work
+        self.team_share = team / np.maximum(work, 1e-9)
+        self.domain_workload = np.maximum(
+            np.bincount(pro.domain, work, minlength=self.p.n_domains), 1e-9)
+
+    # ----------------------------------------------------------------- the step
+    def step(self) -> None:
+        """Advance one month through the phases in :attr:`PHASES`."""
+        self.levers = self.style.levers(self.steps)
+        self._check_levers(self.levers)
+        for phase in self.PHASES:
+            getattr(self, phase)()
+
+    def _needs(self) -> None:
+        evolve_needs(self)
+
+    def _politicians(self) -> None:
+        if self.steps % 12 == 1:
+            set_budgets(self, self.levers)
+
+    def _leaders(self) -> None:
+        if self.steps % 3 == 0:
+            work = np.maximum(self.professionals.workload, 1e-9)
+            flat = self.citizens.assigned.reshape(-1)
+            gained = np.bincount(flat, self.resolved.reshape(-1),
+                                 minlength=self.n_professionals + 1)[:-1]
+            self.client_outcome = gained / work
+        steer(self, self.levers)
+
+    def _cases(self) -> None:
+        allocate_cases(self, self.levers.team_cases)
+        self._update_workload()
+        apply_budget(self)
+
+    def _time_allocation(self) -> None:
+        allocate(self, self.levers)
+
+    def _production(self) -> None:
+        produce(self, self.levers)
+
+    def _measurement(self) -> None:
+        measure(self, self.levers)
+        row = self.steps % 12
+        self.kpi_history[row] = self.kpi_units
+        self.outcome_history[row] = self.unit_outcome
+
+    def _citizens(self) -> None:
+        update_citizens(self, self.levers)
+
+    def _arena(self) -> None:
+        """Co-creation arenas run only where the style sets ``arena_every`` (none yet)."""
+
+    def _motivation(self) -> None:
+        departed = update_professionals(self, self.levers)
+        hand_off_departures(self, departed)
+
+    def _collect(self) -> None:
+        roll_caseworkers(self)
+        self.metrics = compute_metrics(self)
+        self.datacollector.collect(self)
+
+    # ----------------------------------------------------------------- helpers
+    def metrics_frame(self):
+        """Per-step metrics as a DataFrame with a ``step`` column (1-based)."""
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        df.insert(0, "step", np.arange(1, len(df) + 1))
+        return df

@@ -1,0 +1,121 @@
+"""Phases 5-6: professionals allocate time, and welfare is produced (MODEL.md §4).
+
+Time allocation (P1, Holmström & Milgrom 1991) uses :func:`sim.effort.allocate_time`.
+Production is non-linear: per case, the share of need resolved in a step is
+
+    s = G * x^a * (1 + coproduction)^b * H * info * ration * school,
+
+where ``x`` is quality-weighted effort per unit of need of the case's professional, ``H``
+the cap from unmet need in linked domains (h(n) = 1 / (1 + n / cap) per linked domain),
+``info`` what survived handoffs, ``ration`` the share of the service budget available, and
+``school`` the inclusion effect. Quality-weighted effort combines measured output and
+quality time as complements (a CES with exponent 1/2, weighted by the angle between the
+KPI and the true goal; Baker 2002): output alone does not make anyone better off.
+Wellbeing follows what the needs leave, ``exp(-sum(need) / scale)``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.effort import allocate_time
+from sim.population import COORDINATION, DOCUMENTATION, GAMING, OUTPUT, QUALITY, SUPPORT
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.policies import Levers
+
+#: Marginal benefit of measured output per unit of incentive intensity.
+INCENTIVE_WEIGHT = 0.27
+#: Extra value intrinsically motivated professionals put on quality work.
+QUALITY_MOTIVE = 0.15
+#: Pull of the unit's code (practice) on the output/quality split.
+PRACTICE_WEIGHT = 0.2
+#: Value of coordination time per unit of team share in the caseload.
+COORDINATION_WEIGHT = 0.8
+#: Value of co-production support per unit of the support lever.
+SUPPORT_WEIGHT = 2.5
+#: How much a unit of gaming time is worth to a gamer, per unit of incentive.
+GAMING_GAIN = 2.5
+#: Scale of all marginal benefits (sets how much of the day is spent on the uses).
+BENEFIT_SCALE = 1.05
+#: Share of the linked-need cap a team lifts by working linked needs together.
+TEAM_CAP_RELIEF = 0.25
+#: Quality time per school professional that fully supports included pupils.
+REFERENCE_QUALITY_TIME = 0.25
+
+
+def quality_effort(t_out: np.ndarray, t_qual: np.ndarray, angle_deg: float) -> np.ndarray:
+    """Quality-weighted effort: a CES of output and quality time (complements, rho = 1/2)."""
+    theta = np.deg2rad(angle_deg)
+    return (np.cos(theta) * np.sqrt(t_out) + np.sin(theta) * np.sqrt(t_qual)) ** 2
+
+
+def inclusion_factor(quota: float, teaching_time: float, quality_time: float) -> float:
+    """Effect of the school inclusion quota on school production (MODEL.md §4).
+
+    Inclusion helps when the complementary teaching time comes with it and harms the class
+    when it does not: ``1 + quota * (0.2 * support - 0.5 * (1 - support))``, where support is
+    the given teaching time times the school's quality time relative to a reference of 0.25.
+    The quota itself is an input the KPI sees whether or not support follows.
+    """
+    support = teaching_time * min(1.0, quality_time / REFERENCE_QUALITY_TIME)
+    return 1.0 + quota * (0.2 * support - 0.5 * (1.0 - support))
+
+
+def allocate(m: GovernanceModel, lev: Levers) -> None:
+    """Phase 5: every professional chooses time shares given the levers (in place)."""
+    p, pro = m.p, m.professionals
+    im, psm = pro.intrinsic_motivation, pro.public_service_motivation
+    theta = np.deg2rad(p.kpi_angle_deg)
+    values = 0.5 * (im + psm)
+    shortfall = np.maximum(1.0 - m.throughput_attainment, 0.0)[pro.domain]
+    pressure = lev.incentive * (1.0 + 0.5 * shortfall)
+    benefit = np.empty((pro.domain.size, 5))
+    benefit[:, 0] = (INCENTIVE_WEIGHT * pressure + values * np.cos(theta)
+                     + PRACTICE_WEIGHT * (1.0 - pro.practice))
+    benefit[:, 1] = values * np.sin(theta) + QUALITY_MOTIVE * im + PRACTICE_WEIGHT * pro.practice
+    benefit[:, 2] = values * COORDINATION_WEIGHT * m.team_share
+    if p.gaming_possible:
+        benefit[:, 3] = GAMING_GAIN * pressure * pro.gaming_propensity - lev.audit * p.sanction
+    else:
+        benefit[:, 3] = -1.0
+    benefit[:, 4] = values * SUPPORT_WEIGHT * lev.coproduction_support
+    benefit *= BENEFIT_SCALE
+    admin = lev.documentation + lev.audit * p.audit_hours
+    available = np.full(pro.domain.size, max(1.0 - admin, 0.0))
+    shares = allocate_time(benefit, p.effort_substitutability, available)
+    pro.time[:, [OUTPUT, QUALITY, COORDINATION, GAMING, SUPPORT]] = shares
+    pro.time[:, DOCUMENTATION] = admin
+
+
+def produce(m: GovernanceModel, lev: Levers) -> None:
+    """Phase 6: resolve need case by case and update wellbeing (in place)."""
+    p, c, pro = m.p, m.citizens, m.professionals
+    t = pro.time
+    capacity = m.capacity[pro.domain]
+    workload = np.maximum(pro.workload, 0.1 * m.workload_norm)
+    eff = quality_effort(t[:, OUTPUT], t[:, QUALITY], p.kpi_angle_deg)
+    eff = eff * (1.0 + p.team_coordination_gain * t[:, COORDINATION])
+    x = eff * capacity * m.workload_norm / workload
+    school = np.ones(p.n_domains)
+    school[0] = inclusion_factor(p.inclusion_quota, p.inclusion_teaching_time,
+                                 t[m.domain_start[0]:m.domain_start[1], QUALITY].mean())
+    m.school_factor = school[0]
+    per_prof = np.append(p.production_scale * x ** p.exponent_effort, 0.0)
+    linked = np.log1p(c.need / p.linked_need_cap) @ m.links
+    linked[c.in_team] *= 1.0 - TEAM_CAP_RELIEF  # a team works linked needs together
+    cap = np.exp(-linked)
+    copro = (1.0 + c.coproduction) ** p.exponent_coproduction
+    share = per_prof[c.assigned] * cap * c.info * (m.ration * school)
+    share *= copro[:, None]
+    np.minimum(share, 0.9, out=share)
+    resolved = c.need * share
+    m.public_input = share.sum(axis=1)
+    c.need -= resolved
+    m.resolved = resolved
+    m.effort_per_need = x
+    target = np.exp(-c.need.sum(axis=1) / p.wellbeing_need_scale)
+    c.wellbeing += p.wellbeing_rate_per_step * (target - c.wellbeing)

@@ -1,0 +1,62 @@
+"""The one tidy results table: run keys, then ``step``, ``metric``, ``value`` (long format).
+
+Everything downstream (plots, reports, collectors) reads this shape; :func:`validate_tidy`
+is the single check of it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+TIDY_COLUMNS = ("step", "metric", "value")
+
+
+def to_tidy(frame: pd.DataFrame, **keys: Any) -> pd.DataFrame:
+    """Turn a wide per-step frame (``step`` + one column per metric) into the tidy table.
+
+    Args:
+        frame: output of :func:`sim.simulate`.
+        **keys: run keys (seed, steering, swept parameters ...) added as leading columns.
+    """
+    long = frame.melt(id_vars="step", var_name="metric", value_name="value")
+    for i, (name, value) in enumerate(keys.items()):
+        long.insert(i, name, value)
+    long["value"] = long["value"].astype(float)
+    return validate_tidy(long)
+
+
+def validate_tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """Check the tidy shape and return ``df``; raise ``ValueError`` on the first problem."""
+    for col in TIDY_COLUMNS:
+        if col not in df.columns:
+            raise ValueError(f"tidy table: missing column {col!r}")
+    if list(df.columns[-3:]) != list(TIDY_COLUMNS):
+        raise ValueError("tidy table: the last columns must be step, metric, value")
+    if not pd.api.types.is_integer_dtype(df["step"]):
+        raise ValueError("tidy table: step must be integer")
+    if not pd.api.types.is_float_dtype(df["value"]):
+        raise ValueError("tidy table: value must be float")
+    keys = [c for c in df.columns if c not in ("value",)]
+    if df.duplicated(keys).any():
+        raise ValueError("tidy table: duplicate rows for the same run keys, step and metric")
+    return df
+
+
+def write_atomic(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write ``df`` as Parquet to a temporary name in the same folder, then rename it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path

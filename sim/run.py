@@ -1,0 +1,35 @@
+"""Run the model: the plain, testable functions behind the CLI and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from sim.model import GovernanceModel
+from sim.policies import SteeringStyle
+
+
+def simulate(steps: int = 60, seed: int = 0, steering: str | SteeringStyle = "result_based",
+             steering_params: dict[str, Any] | None = None, scenario: str | None = None,
+             **params: Any) -> pd.DataFrame:
+    """Run one simulation and return its per-step metrics.
+
+    Args:
+        steps: number of monthly steps (>= 1).
+        seed: the seed from which every random stream is derived.
+        steering: a style name or object.
+        steering_params: keyword arguments for a style given by name.
+        scenario: a preset from ``configs/scenario``.
+        **params: model parameters (see :class:`~sim.params.ModelParams`).
+
+    Returns:
+        A DataFrame with a ``step`` column (1..steps) and one column per metric.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps: must be an integer >= 1, got {steps!r}")
+    model = GovernanceModel(steering=steering, steering_params=steering_params,
+                            scenario=scenario, rng=seed, **params)
+    for _ in range(steps):
+        model.step()
+    return model.metrics_frame()
