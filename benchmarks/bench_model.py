@@ -24,6 +24,7 @@ import time
 
 import mesa
 import numpy as np
+import scipy.sparse as sp
 
 from sim import GovernanceModel
 
@@ -67,13 +68,15 @@ def _time_steps(model: mesa.Model, steps: int) -> float:
 
 
 def _state_arrays(model: GovernanceModel) -> list[np.ndarray]:
-    """Every per-citizen and per-professional numpy array of the model's state."""
+    """Every per-citizen and per-professional array of the model's state (network included)."""
     arrays = []
     for state in (model.citizens, model.professionals):
         for f in dataclasses.fields(state):
             value = getattr(state, f.name)
             if isinstance(value, np.ndarray):
                 arrays.append(value)
+            elif sp.issparse(value):
+                arrays.extend([value.data, value.indices, value.indptr])
     return arrays
 
 

@@ -1,12 +1,15 @@
 """Phase 4, case allocation: silos or interprofessional teams (MODEL.md §4, pattern P7).
 
 Silo mode: every domain need above the threshold is a case with its own caseworker and
-its own plan; cases are reassigned (rotation, rebalancing, turnover) and each handoff
-loses part of what was known about the citizen (Deloitte 2017 for the Ministry of
-Finance: a cash-benefit recipient can have 8-10 uncoordinated plans). Team mode: a
-citizen at or above ``team_threshold`` open needs, drawn into the style's ``team_cases``
-share, gets one coordinating professional and one plan; the team's internal reassignments
-are not handoffs the citizen meets and lose a quarter as much information.
+its own plan; cases are reassigned (rotation, rebalancing) and each handoff loses part of
+what was known about the citizen (Deloitte 2017 for the Ministry of Finance: a
+cash-benefit recipient can have 8-10 uncoordinated plans). Team mode: a citizen at or
+above ``team_threshold`` open needs, drawn into the style's ``team_cases`` share, gets
+one coordinating professional and one plan; the team's internal reassignments are not
+handoffs the citizen meets and lose a quarter as much information.
+
+Open cases are kept as a compact list of flat cell indices (citizen * D + domain), so
+the per-step work scales with open cases rather than with citizens x domains.
 """
 
 from __future__ import annotations
@@ -28,52 +31,71 @@ def _random_professional(m: GovernanceModel, domains: np.ndarray, u: np.ndarray)
     return (start + np.minimum((u * count).astype(np.int64), count - 1)).astype(np.int32)
 
 
-def allocate_cases(m: GovernanceModel, team_cases: float) -> None:
+def allocate_cases(m: GovernanceModel, team_cases: float, candidates: np.ndarray | None) -> None:
     """Open, close and reassign cases; form teams; count caseworkers who left (in place).
 
     A citizen's caseworkers over the last 12 months are the current ones (one per open
     silo case, or the team's coordinator) plus every one who stopped being their
     caseworker in that window: closed or reassigned silo cases, a coordinator who changed,
     and, on joining a team, the silo caseworkers the team replaces.
+
+    Args:
+        m: the model.
+        team_cases: share of complex citizens handled by teams (the style's lever).
+        candidates: flat cells whose need may have crossed the threshold since the last
+            call (shocked or spilled cells); ``None`` scans every cell.
     """
     p, c = m.p, m.citizens
     nobody = m.n_professionals
     rng = m.streams.cases
-    need, assigned = c.need, c.assigned
-    n, n_domains = need.shape
+    n, n_domains = c.need.shape
+    need, assigned = c.need.reshape(-1), c.assigned.reshape(-1)
+    thr = p.need_threshold
     was_team = c.in_team
-    closing = (assigned != nobody) & (need < 0.5 * p.need_threshold)
-    ended = np.where(was_team, 0, closing.sum(axis=1))
-    assigned[closing] = nobody
-    complexity = (need > p.need_threshold).sum(axis=1)
+
+    idx = m.open_idx
+    closing = need[idx] < 0.5 * thr
+    closed = idx[closing]
+    assigned[closed] = nobody
+    ended = np.bincount(closed // n_domains, minlength=n) * ~was_team
+    if candidates is None:
+        candidates = np.arange(need.size)
+    candidates = candidates[(need[candidates] > thr) & (assigned[candidates] == nobody)]
+    opening = np.unique(candidates)
+    # sorted cells keep the gathers over open cases cache-friendly
+    idx = np.sort(np.concatenate([idx[~closing], opening]), kind="stable")
+    rows = idx // n_domains
+    open_need = need[idx]
+    complexity = np.bincount(rows[open_need > thr], minlength=n)
+    open_count = np.bincount(rows, minlength=n)
     m.complexity = complexity
     c.in_team = in_team = (complexity >= p.team_threshold) & (c.team_draw < team_cases)
-    is_open = assigned != nobody
-    ended += np.where(in_team & ~was_team, is_open.sum(axis=1), 0)
-    ended += was_team & ~in_team
+    kept = open_count - np.bincount(opening // n_domains, minlength=n)
+    ended += np.where(in_team & ~was_team, kept, 0) + (was_team & ~in_team)
 
-    opening = np.flatnonzero(~is_open.reshape(-1) & (need.reshape(-1) > p.need_threshold))
-    moving = np.flatnonzero(is_open.reshape(-1))
-    moving = moving[rng.random(moving.size) < p.case_reassign_per_step]
+    moving = idx[rng.random(idx.size) < p.case_reassign_per_step]
     changed = np.concatenate([opening, moving])
-    assigned.reshape(-1)[changed] = _random_professional(
-        m, changed % n_domains, rng.random(changed.size))
-    rows = moving // n_domains
-    loss = np.where(in_team, TEAM_LOSS_FACTOR * p.handoff_loss, p.handoff_loss)
-    c.info.reshape(-1)[moving] *= 1.0 - loss[rows]
-    c.info.reshape(-1)[opening] = 1.0
-    c.info += p.info_recovery_per_step * (1.0 - c.info)
-    ended += np.where(in_team, 0, np.bincount(rows, minlength=n))
+    assigned[changed] = _random_professional(m, changed % n_domains, rng.random(changed.size))
+    moved_rows = moving // n_domains
+    info = c.info.reshape(-1)
+    info[moving] *= 1.0 - np.where(in_team[moved_rows], TEAM_LOSS_FACTOR, 1.0) * p.handoff_loss
+    info[opening] = 1.0
+    ended += np.bincount(moved_rows, minlength=n) * ~in_team
 
     # Team citizens meet one coordinator: the professional of their largest need.
-    new_coord = in_team & (c.coordinator == nobody)
-    c.coordinator[new_coord] = assigned[new_coord, need[new_coord].argmax(axis=1)]
+    new_coord = np.flatnonzero(in_team & (c.coordinator == nobody))
+    lead = c.need[new_coord].argmax(axis=1)
+    c.coordinator[new_coord] = c.assigned[new_coord, lead]
     c.coordinator[~in_team] = nobody
     m.ended_now += ended.astype(np.uint8)
 
-    is_open = assigned != nobody
-    m.open_cases = is_open
-    c.plans = np.where(in_team, 1.0, is_open.sum(axis=1))
+    m.open_idx, m.open_rows, m.open_cols = idx, rows, idx - rows * n_domains
+    m.open_need, m.open_prof = open_need, assigned[idx]
+    m.open_count = open_count
+    m.active_rows = active = rows[np.concatenate(([True], rows[1:] != rows[:-1]))] \
+        if rows.size else rows
+    m.row_pos[active] = np.arange(active.size)
+    c.plans = np.where(in_team, 1.0, open_count)
 
 
 def hand_off_departures(m: GovernanceModel, departed: np.ndarray) -> None:
@@ -82,10 +104,12 @@ def hand_off_departures(m: GovernanceModel, departed: np.ndarray) -> None:
         return
     c, p = m.citizens, m.p
     gone = np.append(departed, False)
-    hit = gone[c.assigned]
-    loss = np.where(c.in_team, TEAM_LOSS_FACTOR * p.handoff_loss, p.handoff_loss)
-    c.info[hit] *= np.broadcast_to((1.0 - loss)[:, None], hit.shape)[hit]
-    ended = np.where(c.in_team, gone[c.coordinator], hit.sum(axis=1))
+    hit = gone[m.open_prof]
+    cells, rows = m.open_idx[hit], m.open_rows[hit]
+    team = c.in_team[rows]
+    c.info.reshape(-1)[cells] *= 1.0 - np.where(team, TEAM_LOSS_FACTOR, 1.0) * p.handoff_loss
+    silo_ended = np.bincount(rows[~team], minlength=c.in_team.size)
+    ended = np.where(c.in_team, gone[c.coordinator], silo_ended)
     m.ended_now += ended.astype(np.uint8)
 
 
@@ -96,5 +120,4 @@ def roll_caseworkers(m: GovernanceModel) -> None:
     m.ended_window += m.ended_now.astype(np.int32) - c.met[slot]
     c.met[slot] = m.ended_now
     m.ended_now[:] = 0
-    current = np.where(c.in_team, 1, m.open_cases.sum(axis=1))
-    c.caseworkers = m.ended_window + current
+    c.caseworkers = m.ended_window + np.where(c.in_team, 1, m.open_count)

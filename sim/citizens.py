@@ -37,23 +37,24 @@ def update_citizens(m: GovernanceModel, lev: Levers) -> None:
     c.satisfaction = (p.satisfaction_performance * perf
                       + p.satisfaction_disconfirmation * (perf - c.expectation))
     c.expectation += p.expectation_rate_per_step * (perf - c.expectation)
-    gap = np.clip(c.satisfaction, 0.0, 1.0) - c.trust
+    gap = np.minimum(np.maximum(c.satisfaction, 0.0), 1.0) - c.trust
     c.trust += np.where(gap > 0.0, p.trust_gain_per_step, p.trust_loss_per_step) * gap
     c.trust += p.trust_spread_per_step * (c.neighbours @ c.trust - c.trust)
-    np.clip(c.trust, 0.0, 1.0, out=c.trust)
+    np.minimum(np.maximum(c.trust, 0.0, out=c.trust), 1.0, out=c.trust)
 
     # Co-production support per unit need in each domain, shared by take-up weights.
     support_time = np.bincount(pro.domain, pro.time[:, SUPPORT], minlength=p.n_domains)
     support_d = support_time * m.capacity * m.workload_norm / m.domain_workload
-    open_f = m.open_cases
-    n_open = np.maximum(open_f.sum(axis=1), 1)
+    n_open = np.maximum(m.open_count, 1)
     tgt = lev.support_targeting
     take_up = ((1.0 - tgt) * c.resources / m.mean_resources
                + tgt * (1.0 - c.resources) / (1.0 - m.mean_resources))
-    support = (open_f @ support_d) / n_open * take_up
+    support = np.bincount(m.open_rows, support_d[m.open_cols], minlength=n_open.size)
+    support *= take_up / n_open
     public = m.public_input * c.substitutes
     desired = (np.sqrt(c.resources) * c.self_efficacy * (0.4 + 0.6 * c.trust)
                + 0.8 * support - 0.3 * public)
-    c.coproduction += p.coproduction_rate_per_step * (np.clip(desired, 0.0, 1.0) - c.coproduction)
+    c.coproduction += p.coproduction_rate_per_step * (np.minimum(np.maximum(desired, 0.0), 1.0)
+                                                      - c.coproduction)
     c.self_efficacy += EFFICACY_GAIN * np.minimum(support, 1.0) * (1.0 - c.self_efficacy)
     c.voice += 0.05 * (0.5 * c.trust + 0.5 * c.resources - c.voice)

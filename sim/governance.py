@@ -44,7 +44,8 @@ def set_budgets(m: GovernanceModel, lev: Levers) -> None:
     priorities = m.politician_priorities.mean(axis=0)
     visible = 1.05 - m.kpi_history.mean(axis=0)
     league = visible / visible.sum()
-    reported = np.maximum(m.citizens.need * m.open_cases, 0.0).sum(axis=0) * noise
+    open_need = m.citizens.need.reshape(-1)[m.open_idx]
+    reported = np.bincount(m.open_cols, open_need, minlength=p.n_domains) * noise
     frontline = reported / reported.sum()
     f = lev.budget_from_frontline
     signal = (1.0 - f) * league + f * frontline
@@ -80,7 +81,7 @@ def steer(m: GovernanceModel, lev: Levers) -> None:
     code = m.code[pro.domain]
     pro.practice += p.conformity_per_step * (code - pro.practice)
     pro.practice += rng.normal(0.0, 0.02, pro.domain.size)
-    np.clip(pro.practice, 0.0, 1.0, out=pro.practice)
+    np.minimum(np.maximum(pro.practice, 0.0, out=pro.practice), 1.0, out=pro.practice)
     if step % 3 == 0:
         work = np.maximum(pro.workload, 1e-9)
         kpi_signal = (pro.time[:, OUTPUT] + pro.time[:, GAMING]) / work

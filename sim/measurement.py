@@ -86,7 +86,7 @@ def measure(m: GovernanceModel, lev: Levers) -> None:
     noise = rng.normal(0.0, 0.1 * sqrt(p.kpi_noise_var), d)
     audited = rng.random(d) < lev.audit
     reported = np.minimum(reported_sum / n_ind + GAMING_UPLIFT * gaming, 1.0)
-    m.kpi_units = np.clip(np.where(audited, true_sum / n_ind, reported) + noise, 0.0, 1.0)
+    m.kpi_units = np.minimum(np.maximum(np.where(audited, true_sum / n_ind, reported) + noise, 0.0), 1.0)
     m.throughput_attainment = thru_true
     m.bunching = float(np.average(bunching, weights=work))
     if audited.any():  # sanctions: detected gamers game less and feel more controlled
@@ -94,9 +94,8 @@ def measure(m: GovernanceModel, lev: Levers) -> None:
         pro.gaming_propensity[hit] *= 0.7
         pro.perceived_control[audited[pro.domain]] += 0.1
         np.minimum(pro.perceived_control, 1.0, out=pro.perceived_control)
-    open_f = m.open_cases
     sample = rng.integers(0, c.wellbeing.size, p.survey_sample)
     yes = rng.random(p.survey_sample) < c.wellbeing[sample]
-    m.survey = float(yes.mean())
-    clients = np.maximum(open_f.sum(axis=0), 1)
-    m.unit_outcome = (c.wellbeing @ open_f) / clients
+    m.survey = np.count_nonzero(yes) / yes.size
+    clients = np.maximum(np.bincount(m.open_cols, minlength=d), 1)
+    m.unit_outcome = np.bincount(m.open_cols, c.wellbeing[m.open_rows], minlength=d) / clients

@@ -23,7 +23,13 @@ from sim.metrics import ALL_METRICS, ARENA_METRICS, compute_metrics
 from sim.needs import evolve_needs
 from sim.params import ModelParams
 from sim.policies import Levers, SteeringStyle, make_style
-from sim.population import build_citizens, build_professionals, domain_links, domain_names
+from sim.population import (
+    build_citizens,
+    build_professionals,
+    domain_links,
+    domain_names,
+    link_list,
+)
 from sim.production import allocate, produce
 from sim.professionals import update_professionals
 from sim.scenarios import load_scenario
@@ -96,6 +102,7 @@ class GovernanceModel(mesa.Model):
         d = p.n_domains
         self.domain_names = domain_names(d)
         self.links = domain_links(d)
+        self.link_list = link_list(self.links)
         n_prof = max(int(round(p.n_citizens / p.citizens_per_professional)), d)
         self.n_professionals = n_prof
         self.citizens = c = build_citizens(p, n_prof, s.population, s.network)
@@ -127,18 +134,26 @@ class GovernanceModel(mesa.Model):
             0.3, 0.8, k), council.uniform(0.2, 0.6, k)
         # derived per-step quantities
         q20, q80 = np.quantile(c.resources, [0.2, 0.8])
-        self.top_quintile, self.bottom_quintile = c.resources >= q80, c.resources <= q20
+        top, bottom = c.resources >= q80, c.resources <= q20
+        # equity_gap = wellbeing @ equity_weights (top-quintile mean minus bottom-quintile mean)
+        self.equity_weights = top / top.sum() - bottom / bottom.sum()
         self.mean_resources = float(c.resources.mean())
         self.ended_now = np.zeros(p.n_citizens, dtype=np.uint8)
         self.ended_window = np.zeros(p.n_citizens, dtype=np.int32)
         self.arena_metrics: dict[str, float] = {name: np.nan for name in ARENA_METRICS}
         self.arena_metrics["overrides"] = 0.0
-        self.resolved = np.zeros_like(c.need)
+        self.resolved, self.resolved_total = np.zeros(0), 0.0
+        self.client_gain = np.zeros(n_prof)
+        self.ones_domains = np.ones(d)
+        self.open_idx = np.zeros(0, dtype=np.int64)
+        self.open_rows, self.open_cols = self.open_idx, self.open_idx
+        self.open_need, self.open_prof = np.zeros(0), np.zeros(0, dtype=np.int32)
+        self.row_pos = np.zeros(p.n_citizens, dtype=np.int64)
         self.public_input = np.zeros(p.n_citizens)
         self.school_factor, self.survey, self.bunching = 1.0, np.nan, np.nan
         self.client_outcome = np.zeros(n_prof)
         # initial caseload
-        allocate_cases(self, self.levers.team_cases)
+        allocate_cases(self, self.levers.team_cases, candidates=None)
         roll_caseworkers(self)
         self._update_workload()
         # agents
@@ -169,9 +184,9 @@ class GovernanceModel(mesa.Model):
         """Need held by each professional, per domain, and the share of it in teams."""
         c, pro = self.citizens, self.professionals
         n = self.n_professionals
-        flat = c.assigned.reshape(-1)
-        work = np.bincount(flat, c.need.reshape(-1), minlength=n + 1)[:n]
-        team = np.bincount(flat, (c.need * c.in_team[:, None]).reshape(-1), minlength=n + 1)[:n]
+        held, need = self.open_prof, self.open_need
+        work = np.bincount(held, need, minlength=n + 1)[:n]
+        team = np.bincount(held, need * c.in_team[self.open_rows], minlength=n + 1)[:n]
         pro.workload = work
         self.team_share = team / np.maximum(work, 1e-9)
         self.domain_workload = np.maximum(
@@ -186,7 +201,7 @@ class GovernanceModel(mesa.Model):
             getattr(self, phase)()
 
     def _needs(self) -> None:
-        evolve_needs(self)
+        self._touched = evolve_needs(self)
 
     def _politicians(self) -> None:
         if self.steps % 12 == 1:
@@ -194,15 +209,11 @@ class GovernanceModel(mesa.Model):
 
     def _leaders(self) -> None:
         if self.steps % 3 == 0:
-            work = np.maximum(self.professionals.workload, 1e-9)
-            flat = self.citizens.assigned.reshape(-1)
-            gained = np.bincount(flat, self.resolved.reshape(-1),
-                                 minlength=self.n_professionals + 1)[:-1]
-            self.client_outcome = gained / work
+            self.client_outcome = self.client_gain / np.maximum(self.professionals.workload, 1e-9)
         steer(self, self.levers)
 
     def _cases(self) -> None:
-        allocate_cases(self, self.levers.team_cases)
+        allocate_cases(self, self.levers.team_cases, self._touched)
         self._update_workload()
         apply_budget(self)
 

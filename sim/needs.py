@@ -3,8 +3,9 @@
 Shocks come from the ``needs`` stream in a shape that does not depend on the model's
 state, so every steering style sees the same shocks for the same seed. Sizes scale with
 the citizen's frailty, which keeps the heavy tail of need over time (Deloitte 2017: 1% of
-citizens account for ~30% of welfare spending). Unmet need above the case threshold in a
-linked domain adds to a domain's need (cross-domain interaction; MODEL.md §4).
+citizens account for ~30% of welfare spending). Unmet need above the case threshold in an
+open case adds to the need in linked domains (cross-domain interaction; MODEL.md §4).
+Need per domain is capped at ``need_max``.
 """
 
 from __future__ import annotations
@@ -24,14 +25,23 @@ def draw_shocks(rng: np.random.Generator, n_cells: int, rate: float, scale: floa
     return rng.integers(0, n_cells, count), rng.exponential(scale, count)
 
 
-def evolve_needs(m: GovernanceModel) -> None:
-    """Add shocks, apply natural decline, and spill unmet linked need (in place)."""
+def evolve_needs(m: GovernanceModel) -> np.ndarray:
+    """Add shocks, apply natural decline, spill unmet linked need; return touched cells."""
     p, c = m.p, m.citizens
-    need = c.need
-    n_domains = need.shape[1]
-    cells, sizes = draw_shocks(m.streams.needs, need.size, p.shock_per_step, p.need_scale)
-    np.add.at(need.reshape(-1), cells, c.frailty[cells // n_domains] * sizes)
-    excess = np.maximum(need - p.need_threshold, 0.0)
-    need *= 1.0 - p.need_decline_per_step
-    need += p.link_worsening_per_step * (excess @ m.links)
-    np.minimum(need, p.need_max, out=need)
+    n_domains = c.need.shape[1]
+    flat = c.need.reshape(-1)
+    cells, sizes = draw_shocks(m.streams.needs, flat.size, p.shock_per_step, p.need_scale)
+    np.add.at(flat, cells, c.frailty[cells // n_domains] * sizes)
+    idx, rows = m.open_idx, m.open_rows
+    excess = np.maximum(flat[idx] - p.need_threshold, 0.0)
+    flat *= 1.0 - p.need_decline_per_step
+    active = m.active_rows
+    spill = np.zeros((active.size, n_domains))
+    spill[m.row_pos[rows], m.open_cols] = excess
+    grown = c.need[active] + p.link_worsening_per_step * (spill @ m.links)
+    c.need[active] = np.minimum(grown, p.need_max)
+    flat[cells] = np.minimum(flat[cells], p.need_max)
+    spilling = excess > 0.0
+    linked = m.link_list[m.open_cols[spilling]]
+    touched = (rows[spilling] * n_domains)[:, None] + linked
+    return np.concatenate([cells, touched[linked >= 0]])

@@ -51,6 +51,16 @@ def domain_links(n_domains: int) -> np.ndarray:
     return links
 
 
+def link_list(links: np.ndarray) -> np.ndarray:
+    """For each domain, the indices of its linked domains, padded with -1 (shape D x max degree)."""
+    degree = int(links.sum(axis=0).max())
+    out = np.full((links.shape[0], max(degree, 1)), -1, dtype=np.int64)
+    for d in range(links.shape[0]):
+        linked = np.flatnonzero(links[:, d])
+        out[d, :linked.size] = linked
+    return out
+
+
 def small_world(n: int, k: int, p: float, rng: np.random.Generator) -> sp.csr_matrix:
     """Watts & Strogatz (1998) small-world graph as a symmetric 0/1 CSR adjacency matrix.
 

@@ -92,30 +92,43 @@ def allocate(m: GovernanceModel, lev: Levers) -> None:
 
 
 def produce(m: GovernanceModel, lev: Levers) -> None:
-    """Phase 6: resolve need case by case and update wellbeing (in place)."""
+    """Phase 6: resolve need in every open case and update wellbeing (in place)."""
     p, c, pro = m.p, m.citizens, m.professionals
     t = pro.time
     capacity = m.capacity[pro.domain]
     workload = np.maximum(pro.workload, 0.1 * m.workload_norm)
     eff = quality_effort(t[:, OUTPUT], t[:, QUALITY], p.kpi_angle_deg)
-    eff = eff * (1.0 + p.team_coordination_gain * t[:, COORDINATION])
+    eff *= 1.0 + p.team_coordination_gain * t[:, COORDINATION]
     x = eff * capacity * m.workload_norm / workload
+    per_prof = np.append(p.production_scale * x ** p.exponent_effort, 0.0)
     school = np.ones(p.n_domains)
     school[0] = inclusion_factor(p.inclusion_quota, p.inclusion_teaching_time,
-                                 t[m.domain_start[0]:m.domain_start[1], QUALITY].mean())
+                                 t[m.domain_start[0]:m.domain_start[1], QUALITY].sum()
+                                 / m.domain_count[0])
     m.school_factor = school[0]
-    per_prof = np.append(p.production_scale * x ** p.exponent_effort, 0.0)
-    linked = np.log1p(c.need / p.linked_need_cap) @ m.links
-    linked[c.in_team] *= 1.0 - TEAM_CAP_RELIEF  # a team works linked needs together
+    # linked-need cap, for citizens with an open case only
+    active = m.active_rows
+    linked = np.log1p(c.need[active] / p.linked_need_cap) @ m.links
+    linked *= np.where(c.in_team[active], 1.0 - TEAM_CAP_RELIEF, 1.0)[:, None]
     cap = np.exp(-linked)
-    copro = (1.0 + c.coproduction) ** p.exponent_coproduction
-    share = per_prof[c.assigned] * cap * c.info * (m.ration * school)
-    share *= copro[:, None]
+    idx, rows, cols = m.open_idx, m.open_rows, m.open_cols
+    need = c.need.reshape(-1)
+    copro = (1.0 + c.coproduction[rows]) ** p.exponent_coproduction
+    assigned = m.open_prof
+    info = c.info.reshape(-1)
+    known = info[idx]
+    share = per_prof[assigned] * cap[m.row_pos[rows], cols] * known
+    share *= (m.ration * school)[cols] * copro
     np.minimum(share, 0.9, out=share)
-    resolved = c.need * share
-    m.public_input = share.sum(axis=1)
-    c.need -= resolved
+    before = m.open_need
+    resolved = before * share
+    need[idx] = before - resolved
+    info[idx] = known + p.info_recovery_per_step * (1.0 - known)
+    n = c.wellbeing.size
     m.resolved = resolved
+    m.resolved_total = float(resolved.sum())
+    m.public_input = np.bincount(rows, share, minlength=n)
+    m.client_gain = np.bincount(assigned, resolved, minlength=m.n_professionals + 1)[:-1]
     m.effort_per_need = x
-    target = np.exp(-c.need.sum(axis=1) / p.wellbeing_need_scale)
+    target = np.exp(-(c.need @ m.ones_domains) / p.wellbeing_need_scale)
     c.wellbeing += p.wellbeing_rate_per_step * (target - c.wellbeing)

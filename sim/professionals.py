@@ -39,7 +39,7 @@ def crowding_step(im: np.ndarray, incentive: float, control: np.ndarray, support
                   kappa_out: float, kappa_in: float) -> np.ndarray:
     """Return intrinsic motivation after one step of crowding out and in (P5)."""
     im = im - kappa_out * incentive * control * im + kappa_in * support * (1.0 - im)
-    return np.clip(im, 0.0, 1.0)
+    return np.minimum(np.maximum(im, 0.0, out=im), 1.0, out=im)
 
 
 def update_professionals(m: GovernanceModel, lev: Levers) -> np.ndarray:
@@ -55,13 +55,12 @@ def update_professionals(m: GovernanceModel, lev: Levers) -> np.ndarray:
         k_out, p.crowding_in)
     load = pro.workload / m.workload_norm * pro.time.sum(axis=1) / m.capacity[pro.domain]
     pro.burnout += p.burnout_rate_per_step * (load - 0.9)
-    np.clip(pro.burnout, 0.0, 1.0, out=pro.burnout)
-    # Fixed-shape draws keep the stream aligned across styles.
+    np.minimum(np.maximum(pro.burnout, 0.0, out=pro.burnout), 1.0, out=pro.burnout)
     leave = rng.random(n) < p.turnover_per_step + p.burnout_turnover_per_step * pro.burnout
-    fresh_im, fresh_gaming = rng.beta(5.0, 3.0, n), rng.beta(0.6, 2.4, n)
-    pro.intrinsic_motivation[leave] = fresh_im[leave]
+    k = int(np.count_nonzero(leave))
+    pro.intrinsic_motivation[leave] = rng.beta(5.0, 3.0, k)
     pro.gaming_propensity += SANCTION_MEMORY * (pro.gaming_base - pro.gaming_propensity)
-    pro.gaming_propensity[leave] = pro.gaming_base[leave] = fresh_gaming[leave]
+    pro.gaming_propensity[leave] = pro.gaming_base[leave] = rng.beta(0.6, 2.4, k)
     pro.practice[leave] = m.code[pro.domain[leave]]
     pro.burnout[leave] = 0.0
     pro.perceived_control[leave] = 0.5
