@@ -71,7 +71,10 @@ def allocate_cases(m: GovernanceModel, team_cases: float, candidates: np.ndarray
     m.complexity = complexity
     c.in_team = in_team = (complexity >= p.team_threshold) & (c.team_draw < team_cases)
     kept = open_count - np.bincount(opening // n_domains, minlength=n)
-    ended += np.where(in_team & ~was_team, kept, 0) + (was_team & ~in_team)
+    joining = in_team & ~was_team
+    ended += np.where(joining, kept, 0) + (was_team & ~in_team)
+    handed = idx[joining[rows]]  # the team takes over the silo cases: one handoff each
+    c.info.reshape(-1)[handed] *= 1.0 - p.handoff_loss
 
     moving = idx[rng.random(idx.size) < p.case_reassign_per_step]
     changed = np.concatenate([opening, moving])

@@ -194,9 +194,16 @@ class GovernanceModel(mesa.Model):
 
     # ----------------------------------------------------------------- the step
     def step(self) -> None:
-        """Advance one month through the phases in :attr:`PHASES`."""
-        self.levers = self.style.levers(self.steps)
-        self._check_levers(self.levers)
+        """Advance one month through the phases in :attr:`PHASES`.
+
+        The levers in force move toward the style's levers at ``reform_rate_per_step``:
+        rules, IT systems, teams and habits change gradually, so a reform (``switch``) is
+        phased in rather than switched overnight (Hjelmar et al. 2025).
+        """
+        target = self.style.levers(self.steps)
+        self._check_levers(target)
+        if target != self.levers:
+            self.levers = self.levers.blend(target, self.p.reform_rate_per_step)
         for phase in self.PHASES:
             getattr(self, phase)()
 

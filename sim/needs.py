@@ -4,7 +4,8 @@ Shocks come from the ``needs`` stream in a shape that does not depend on the mod
 state, so every steering style sees the same shocks for the same seed. Sizes scale with
 the citizen's frailty, which keeps the heavy tail of need over time (Deloitte 2017: 1% of
 citizens account for ~30% of welfare spending). Unmet need above the case threshold in an
-open case adds to the need in linked domains (cross-domain interaction; MODEL.md §4).
+open case (up to one threshold's worth) adds to the need in linked domains (cross-domain
+interaction; MODEL.md §4).
 Need per domain is capped at ``need_max``.
 """
 
@@ -33,7 +34,7 @@ def evolve_needs(m: GovernanceModel) -> np.ndarray:
     cells, sizes = draw_shocks(m.streams.needs, flat.size, p.shock_per_step, p.need_scale)
     np.add.at(flat, cells, c.frailty[cells // n_domains] * sizes)
     idx, rows = m.open_idx, m.open_rows
-    excess = np.maximum(flat[idx] - p.need_threshold, 0.0)
+    excess = np.minimum(np.maximum(flat[idx] - p.need_threshold, 0.0), p.need_threshold)
     flat *= 1.0 - p.need_decline_per_step
     active = m.active_rows
     spill = np.zeros((active.size, n_domains))

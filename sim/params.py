@@ -35,7 +35,7 @@ class ModelParams:
     # --- needs (P7) -----------------------------------------------------------------
     need_sigma: float = _p(1.6, 0.1, 3.0, doc="lognormal sigma of citizen frailty (tail of needs)")
     need_scale: float = _p(0.25, 0.01, 10.0, doc="median need size per domain")
-    need_max: float = _p(3.0, 0.1, 100.0, doc="ceiling of need per domain (most severe)")
+    need_max: float = _p(10.0, 0.1, 100.0, doc="ceiling of need per domain (most severe)")
     need_threshold: float = _p(0.5, 0.01, 10.0, doc="need above which a case opens / counts")
     shock_per_step: float = _p(0.02, 0.0, 1.0, doc="chance per citizen-domain-step of a new need")
     need_decline_per_step: float = _p(0.02, 0.0, 1.0, doc="natural decline of need per step")
@@ -57,8 +57,8 @@ class ModelParams:
     # --- production (non-linearity) -----------------------------------------------------
     exponent_effort: float = _p(0.6, 0.05, 2.0, doc="a, returns to public effort (*free*)")
     exponent_coproduction: float = _p(0.3, 0.0, 2.0, doc="b, complementarity of citizen input (*free*)")
-    production_scale: float = _p(0.12, 0.0, 1.0, doc="share of need resolved per step at unit effort")
-    linked_need_cap: float = _p(1.0, 0.01, 100.0, doc="need in a linked domain that halves progress")
+    production_scale: float = _p(0.08, 0.0, 1.0, doc="share of need resolved per step at unit effort")
+    linked_need_cap: float = _p(1.0, 0.01, 100.0, doc="linked need that halves progress (at most)")
     handoff_loss: float = _p(0.2, 0.0, 1.0, doc="lambda_h, information lost per handoff (*free*)")
     info_recovery_per_step: float = _p(0.15, 0.0, 1.0, doc="case knowledge rebuilt per step")
     wellbeing_need_scale: float = _p(2.0, 0.01, 100.0, doc="total need that lowers wellbeing to 1/e")
@@ -90,6 +90,8 @@ class ModelParams:
     turnover_per_step: float = _p(0.01, 0.0, 1.0, doc="base staff turnover")
     burnout_turnover_per_step: float = _p(0.03, 0.0, 1.0, doc="extra turnover at full burnout")
     burnout_rate_per_step: float = _p(0.05, 0.0, 1.0, doc="burnout build-up under overload")
+    reform_rate_per_step: float = _p(0.1, 0.0, 1.0,
+                                     doc="speed at which the organisation adopts new levers (1 = at once)")
     # --- leaders (P10) ----------------------------------------------------------------
     conformity_per_step: float = _p(0.1, 0.0, 1.0, doc="p1, socialisation to the code (March 1991)")
     code_learning_per_quarter: float = _p(0.3, 0.0, 1.0, doc="p2, code learning (March 1991)")

@@ -21,6 +21,9 @@ DOMAIN_NAMES = ("school", "health", "employment", "social", "family", "housing")
 _NAMED_LINKS = (("employment", "housing"), ("employment", "health"), ("social", "health"),
                 ("family", "school"), ("family", "social"), ("housing", "social"))
 
+#: Initial need relative to the no-service level (shocks / decline); tuned so that the
+#: result-based status quo starts near its own steady state.
+INITIAL_NEED_LEVEL = 0.75
 #: Log-frailty difference between the poorest and the richest citizen.
 RESOURCE_GRADIENT = 1.5
 
@@ -136,7 +139,7 @@ def frailty_needs(resources: np.ndarray, n_domains: int, p: ModelParams,
     n = resources.size
     gradient = -RESOURCE_GRADIENT * (resources - 0.5)
     frailty = np.exp(rng.normal(-0.5 * p.need_sigma**2, p.need_sigma, n) + gradient)
-    level = p.shock_per_step * p.need_scale / max(p.need_decline_per_step, 1e-3)
+    level = INITIAL_NEED_LEVEL * p.shock_per_step * p.need_scale / max(p.need_decline_per_step, 1e-3)
     need = np.minimum(frailty[:, None] * rng.exponential(level, (n, n_domains)), p.need_max)
     return frailty, need
 

@@ -6,7 +6,8 @@ Production is non-linear: per case, the share of need resolved in a step is
     s = G * x^a * (1 + coproduction)^b * H * info * ration * school,
 
 where ``x`` is quality-weighted effort per unit of need of the case's professional, ``H``
-the cap from unmet need in linked domains (h(n) = 1 / (1 + n / cap) per linked domain),
+the cap from unmet need in linked domains (h(n) = 1 / (1 + min(n / cap, 1)) per linked
+domain: each open linked need can at most halve progress),
 ``info`` what survived handoffs, ``ration`` the share of the service budget available, and
 ``school`` the inclusion effect. Quality-weighted effort combines measured output and
 quality time as complements (a CES with exponent 1/2, weighted by the angle between the
@@ -39,8 +40,14 @@ COORDINATION_WEIGHT = 0.8
 SUPPORT_WEIGHT = 2.5
 #: How much a unit of gaming time is worth to a gamer, per unit of incentive.
 GAMING_GAIN = 2.5
-#: Scale of all marginal benefits (sets how much of the day is spent on the uses).
-BENEFIT_SCALE = 1.05
+#: Scale of all marginal benefits: low enough that, without incentives, professionals leave
+#: some time unused (slack), so incentives can raise effort (P4; Holmström & Milgrom 1991).
+BENEFIT_SCALE = 0.8
+#: Most effort one unit of need can absorb, relative to the initial workload norm: a case
+#: cannot be worked faster than its service allows, however light the caseload.
+MAX_EFFORT_PER_NEED = 1.5
+#: Most of a case's need that can be resolved in one month.
+MAX_RESOLVED_SHARE = 0.5
 #: Share of the linked-need cap a team lifts by working linked needs together.
 TEAM_CAP_RELIEF = 0.25
 #: Quality time per school professional that fully supports included pupils.
@@ -99,7 +106,7 @@ def produce(m: GovernanceModel, lev: Levers) -> None:
     workload = np.maximum(pro.workload, 0.1 * m.workload_norm)
     eff = quality_effort(t[:, OUTPUT], t[:, QUALITY], p.kpi_angle_deg)
     eff *= 1.0 + p.team_coordination_gain * t[:, COORDINATION]
-    x = eff * capacity * m.workload_norm / workload
+    x = np.minimum(eff * capacity * m.workload_norm / workload, MAX_EFFORT_PER_NEED)
     per_prof = np.append(p.production_scale * x ** p.exponent_effort, 0.0)
     school = np.ones(p.n_domains)
     school[0] = inclusion_factor(p.inclusion_quota, p.inclusion_teaching_time,
@@ -108,7 +115,7 @@ def produce(m: GovernanceModel, lev: Levers) -> None:
     m.school_factor = school[0]
     # linked-need cap, for citizens with an open case only
     active = m.active_rows
-    linked = np.log1p(c.need[active] / p.linked_need_cap) @ m.links
+    linked = np.log1p(np.minimum(c.need[active] / p.linked_need_cap, 1.0)) @ m.links
     linked *= np.where(c.in_team[active], 1.0 - TEAM_CAP_RELIEF, 1.0)[:, None]
     cap = np.exp(-linked)
     idx, rows, cols = m.open_idx, m.open_rows, m.open_cols
@@ -119,7 +126,7 @@ def produce(m: GovernanceModel, lev: Levers) -> None:
     known = info[idx]
     share = per_prof[assigned] * cap[m.row_pos[rows], cols] * known
     share *= (m.ration * school)[cols] * copro
-    np.minimum(share, 0.9, out=share)
+    np.minimum(share, MAX_RESOLVED_SHARE, out=share)
     before = m.open_need
     resolved = before * share
     need[idx] = before - resolved

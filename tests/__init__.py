@@ -1,0 +1,1 @@
+"""Tests of the model: unit, statistical (paired seeds), regression and end-to-end."""
