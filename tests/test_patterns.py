@@ -87,7 +87,7 @@ UNPAIRED_DETECTION = 1.96 * np.sqrt(2.0)
 
 
 def test_p6_trust_reform_moves_staff_before_citizens():
-    """P6: staff motivation rises detectably within 12 steps of the switch; citizens. outcome not in 36.
+    """P6: staff motivation rises detectably within 12 steps of the switch; citizens' outcome not in 36.
 
     VIVE (Hjelmar et al. 2025) compared freed and other municipalities: an unpaired design,
     which detects a difference only above 1.96 * sqrt(2) seed-to-seed SDs.
