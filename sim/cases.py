@@ -90,7 +90,7 @@ def allocate_cases(m: GovernanceModel, team_cases: float, candidates: np.ndarray
     lead = c.need[new_coord].argmax(axis=1)
     c.coordinator[new_coord] = c.assigned[new_coord, lead]
     c.coordinator[~in_team] = nobody
-    m.ended_now += ended.astype(np.uint8)
+    c.ended_now += ended.astype(np.uint8)
 
     m.open_idx, m.open_rows, m.open_cols = idx, rows, idx - rows * n_domains
     m.open_need, m.open_prof = open_need, assigned[idx]
@@ -113,14 +113,14 @@ def hand_off_departures(m: GovernanceModel, departed: np.ndarray) -> None:
     c.info.reshape(-1)[cells] *= 1.0 - np.where(team, TEAM_LOSS_FACTOR, 1.0) * p.handoff_loss
     silo_ended = np.bincount(rows[~team], minlength=c.in_team.size)
     ended = np.where(c.in_team, gone[c.coordinator], silo_ended)
-    m.ended_now += ended.astype(np.uint8)
+    c.ended_now += ended.astype(np.uint8)
 
 
 def roll_caseworkers(m: GovernanceModel) -> None:
     """Advance the 12-month window and count caseworkers: current plus those who left."""
     c = m.citizens
     slot = m.steps % 12
-    m.ended_window += m.ended_now.astype(np.int32) - c.met[slot]
-    c.met[slot] = m.ended_now
-    m.ended_now[:] = 0
-    c.caseworkers = m.ended_window + np.where(c.in_team, 1, m.open_count)
+    c.ended_window += c.ended_now.astype(np.int32) - c.ended_by_month[slot]
+    c.ended_by_month[slot] = c.ended_now
+    c.ended_now[:] = 0
+    c.caseworkers = c.ended_window + np.where(c.in_team, 1, m.open_count)

@@ -138,8 +138,6 @@ class GovernanceModel(mesa.Model):
         # equity_gap = wellbeing @ equity_weights (top-quintile mean minus bottom-quintile mean)
         self.equity_weights = top / top.sum() - bottom / bottom.sum()
         self.mean_resources = float(c.resources.mean())
-        self.ended_now = np.zeros(p.n_citizens, dtype=np.uint8)
-        self.ended_window = np.zeros(p.n_citizens, dtype=np.int32)
         self.arena_metrics: dict[str, float] = {name: np.nan for name in ARENA_METRICS}
         self.arena_metrics["overrides"] = 0.0
         self.resolved, self.resolved_total = np.zeros(0), 0.0

@@ -103,7 +103,9 @@ class CitizenState:
     assigned: np.ndarray
     coordinator: np.ndarray
     info: np.ndarray
-    met: np.ndarray
+    ended_by_month: np.ndarray
+    ended_now: np.ndarray
+    ended_window: np.ndarray
     caseworkers: np.ndarray
     plans: np.ndarray
     in_team: np.ndarray
@@ -166,7 +168,8 @@ def build_citizens(p: ModelParams, n_prof: int, rng: np.random.Generator,
         substitutes=rng.random(n) < p.coproduction_substitution, team_draw=rng.random(n),
         assigned=np.full((n, d), n_prof, dtype=np.int32),
         coordinator=np.full(n, n_prof, dtype=np.int32), info=np.ones((n, d)),
-        met=np.zeros((12, n), dtype=np.uint8), caseworkers=np.zeros(n, dtype=np.int32),
+        ended_by_month=np.zeros((12, n), dtype=np.uint8), ended_now=np.zeros(n, dtype=np.uint8),
+        ended_window=np.zeros(n, dtype=np.int32), caseworkers=np.zeros(n, dtype=np.int32),
         plans=np.zeros(n), in_team=np.zeros(n, dtype=bool), neighbours=neighbours.tocsr())
 
 
