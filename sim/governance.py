@@ -2,8 +2,10 @@
 
 Politicians (MODEL.md §2) hold priorities over domains and a fixed yearly budget. They
 move budget shares toward their priorities and toward the signals they watch: KPI league
-tables (domains that look bad on visible KPIs get money, weighted by electoral pressure)
-or frontline reports of real need. Budgets are sticky (incrementalism; Wildavsky 1964).
+tables (domains that look bad on visible KPIs get money; the council's mean electoral
+pressure sets how much the league table counts against its own priorities) or frontline
+reports of real need. Budgets are sticky (incrementalism; Wildavsky 1964). A budget cut
+applies from ``budget_cut_step`` on, month by month.
 
 Leaders run March's (1991) exploration/exploitation model: each unit has a code (the
 share of effort it expects on quality rather than measured output). Professionals
@@ -36,14 +38,13 @@ def set_budgets(m: GovernanceModel, lev: Levers) -> None:
     """Yearly: the council sets the total budget and its domain shares (in place)."""
     p = m.p
     rng = m.streams.politicians
-    cut = p.budget_cut if m.steps >= p.budget_cut_step else 0.0
-    m.budget_month = m.base_budget_month * (1.0 - cut)
     noise = rng.normal(1.0, REPORT_NOISE, p.n_domains)  # drawn every year, every style
     if m.steps == 1:
         return
     priorities = m.politician_priorities.mean(axis=0)
     visible = 1.05 - m.kpi_history.mean(axis=0)
-    league = visible / visible.sum()
+    pressure = m.electoral_pressure
+    league = pressure * visible / visible.sum() + (1.0 - pressure) * priorities
     open_need = m.citizens.need.reshape(-1)[m.open_idx]
     reported = np.bincount(m.open_cols, open_need, minlength=p.n_domains) * noise
     frontline = reported / reported.sum()
@@ -60,6 +61,9 @@ def apply_budget(m: GovernanceModel) -> None:
     Spending never exceeds the budget: staff hours shrink when a domain's budget is below
     its wage bill, and services are bought only with what is left.
     """
+    p = m.p
+    cut = p.budget_cut if m.steps >= p.budget_cut_step else 0.0
+    m.budget_month = m.base_budget_month * (1.0 - cut)
     budget_d = m.budget_shares * m.budget_month
     m.capacity = np.minimum(1.0, budget_d / m.staff_cost)
     staff = m.staff_cost * m.capacity

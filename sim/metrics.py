@@ -25,7 +25,8 @@ METRICS: dict[str, str] = {
     "gaming_share": "share of professionals' time spent gaming",
     "motivation": "mean intrinsic motivation of professionals",
     "citizen_trust": "mean citizen trust",
-    "caseworkers_complex": "mean distinct caseworkers in 12 months, citizens with >= 4 needs",
+    "caseworkers_complex": "mean caseworkers met in 12 months (current + ended relations), "
+                           ">= 4 needs",
     "plans_complex": "mean open plans, citizens with >= 4 needs",
     "participation": "share of invited citizens who took part in arenas (NaN: no arenas)",
     "revealed_distrust": "share of invited citizens who declined because of low trust",

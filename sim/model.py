@@ -125,13 +125,14 @@ class GovernanceModel(mesa.Model):
         self.targets = np.full(d, TARGET_OUTPUT)
         self.kpi_units = np.full(d, 0.75)
         self.throughput_attainment = np.ones(d)
-        self.kpi_history = np.full((12, d), 0.75)
-        self.outcome_history = np.zeros((12, d))
+        self.kpi_history = np.full((12, d), np.nan)
+        self.outcome_history = np.full((12, d), np.nan)
         council = s.politicians
         k = p.n_politicians
         self.politician_priorities = council.dirichlet(20.0 * self.budget_shares + 1.0, k)
         power, pressure, openness = council.uniform(0.6, 1.0, k), council.uniform(
             0.3, 0.8, k), council.uniform(0.2, 0.6, k)
+        self.electoral_pressure = float(pressure.mean())
         # derived per-step quantities
         q20, q80 = np.quantile(c.resources, [0.2, 0.8])
         top, bottom = c.resources >= q80, c.resources <= q20
@@ -230,7 +231,7 @@ class GovernanceModel(mesa.Model):
 
     def _measurement(self) -> None:
         measure(self, self.levers)
-        row = self.steps % 12
+        row = (self.steps - 1) % 12  # rows 0..min(steps, 12) - 1 hold the months recorded
         self.kpi_history[row] = self.kpi_units
         self.outcome_history[row] = self.unit_outcome
 

@@ -34,7 +34,7 @@ class ModelParams:
     network_p: float = _p(0.1, 0.0, 1.0, doc="small-world rewiring probability")
     # --- needs (P7) -----------------------------------------------------------------
     need_sigma: float = _p(1.6, 0.1, 3.0, doc="lognormal sigma of citizen frailty (tail of needs)")
-    need_scale: float = _p(0.25, 0.01, 10.0, doc="median need size per domain")
+    need_scale: float = _p(0.25, 0.01, 10.0, doc="mean size of a new need (times frailty)")
     need_max: float = _p(10.0, 0.1, 100.0, doc="ceiling of need per domain (most severe)")
     need_threshold: float = _p(0.5, 0.01, 10.0, doc="need above which a case opens / counts")
     shock_per_step: float = _p(0.02, 0.0, 1.0, doc="chance per citizen-domain-step of a new need")
@@ -64,7 +64,7 @@ class ModelParams:
     wellbeing_need_scale: float = _p(2.0, 0.01, 100.0, doc="total need that lowers wellbeing to 1/e")
     wellbeing_rate_per_step: float = _p(0.2, 0.0, 1.0, doc="speed at which wellbeing follows needs")
     # --- cases (P7) ------------------------------------------------------------------
-    case_reassign_per_step: float = _p(0.06, 0.0, 1.0, doc="silo case reassignment (*free*)")
+    case_reassign_per_step: float = _p(0.06, 0.0, 1.0, doc="chance a case changes hands per step (*free*)")
     team_threshold: int = _p(3, 2, 10, integer=True, doc="complexity at which teams take a case")
     team_coordination_gain: float = _p(1.0, 0.0, 10.0, doc="effort gain per unit coordination time")
     # --- school inclusion -------------------------------------------------------------

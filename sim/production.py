@@ -6,12 +6,13 @@ Production is non-linear: per case, the share of need resolved in a step is
     s = G * x^a * (1 + coproduction)^b * H * info * ration * school,
 
 where ``x`` is quality-weighted effort per unit of need of the case's professional, ``H``
-the cap from unmet need in linked domains (h(n) = 1 / (1 + min(n / cap, 1)) per linked
-domain: each open linked need can at most halve progress),
+the cap from need in linked domains (h(n) = 1 / (1 + min(n / cap, 1)) per linked domain:
+need in a linked domain can at most halve progress),
 ``info`` what survived handoffs, ``ration`` the share of the service budget available, and
 ``school`` the inclusion effect. Quality-weighted effort combines measured output and
-quality time as complements (a CES with exponent 1/2, weighted by the angle between the
-KPI and the true goal; Baker 2002): output alone does not make anyone better off.
+quality time in a CES with exponent 1/2, weighted by the angle between the KPI and the
+true goal (Baker 2002): each input raises the other's marginal product, and time on
+output alone counts only cos^2(angle) of its value.
 Wellbeing follows what the needs leave, ``exp(-sum(need) / scale)``.
 """
 
@@ -55,7 +56,7 @@ REFERENCE_QUALITY_TIME = 0.25
 
 
 def quality_effort(t_out: np.ndarray, t_qual: np.ndarray, angle_deg: float) -> np.ndarray:
-    """Quality-weighted effort: a CES of output and quality time (complements, rho = 1/2)."""
+    """Quality-weighted effort: a CES of output and quality time (exponent 1/2, angle-weighted)."""
     theta = np.deg2rad(angle_deg)
     return (np.cos(theta) * np.sqrt(t_out) + np.sin(theta) * np.sqrt(t_qual)) ** 2
 

@@ -226,10 +226,35 @@ def test_budget_cut_shrinks_capacity_but_never_overspends():
     """A deep cut makes staff hours shrink; spending stays within the monthly budget."""
     m = GovernanceModel(n_citizens=500, rng=1)
     m.step()
-    m.budget_month *= 0.4
+    m.base_budget_month *= 0.4
     apply_budget(m)
     assert m.spending <= m.budget_month * (1 + 1e-12)
     assert (m.capacity < 1.0).all()
+
+
+def test_budget_cut_starts_at_its_step():
+    """The cut applies from budget_cut_step on, not from the next yearly budget."""
+    m = GovernanceModel(n_citizens=300, rng=1, budget_cut=0.1, budget_cut_step=5)
+    for _ in range(5):
+        before = m.budget_month
+        m.step()
+    assert before == pytest.approx(m.base_budget_month)
+    assert m.budget_month == pytest.approx(0.9 * m.base_budget_month)
+
+
+# --- measurement ---------------------------------------------------------------------
+
+
+def test_kpi_outcome_correlation_uses_only_recorded_months():
+    """Before a year has passed, the rolling correlation uses exactly the months recorded."""
+    m = GovernanceModel(n_citizens=1000, rng=3)
+    kpis, outcomes = [], []
+    for _ in range(4):
+        m.step()
+        kpis.append(m.kpi_units.copy())
+        outcomes.append(m.unit_outcome.copy())
+    expected = np.corrcoef(np.ravel(kpis), np.ravel(outcomes))[0, 1]
+    assert m.metrics["kpi_outcome_corr"] == pytest.approx(expected, abs=1e-12)
 
 
 # --- cases (P7) -------------------------------------------------------------------------

@@ -31,7 +31,7 @@ class Citizen(mesa.Agent):
     coproduction = row_view("citizens", "coproduction", "co-production input, 0-1")
     voice = row_view("citizens", "voice", "propensity to take part, 0-1")
     preference = row_view("citizens", "preference", "preferred budget priorities (array)")
-    caseworkers = row_view("citizens", "caseworkers", "distinct caseworkers met, last 12 months")
+    caseworkers = row_view("citizens", "caseworkers", "caseworkers met, last 12 months (relations)")
     plans = row_view("citizens", "plans", "open plans")
     in_team = row_view("citizens", "in_team", "handled by an interprofessional team")
 
