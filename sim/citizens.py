@@ -50,7 +50,7 @@ def update_citizens(m: GovernanceModel, lev: Levers) -> None:
     take_up = ((1.0 - tgt) * c.resources / m.mean_resources
                + tgt * (1.0 - c.resources) / (1.0 - m.mean_resources))
     support = np.bincount(m.open_rows, support_d[m.open_cols], minlength=n_open.size)
-    support *= take_up / n_open
+    support = support * (take_up / n_open)
     public = m.public_input * c.substitutes
     desired = (np.sqrt(c.resources) * c.self_efficacy * (0.4 + 0.6 * c.trust)
                + 0.8 * support - 0.3 * public)

@@ -18,17 +18,18 @@ from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+from sim.model import GovernanceModel
 from sim.params import ModelParams
 from sim.plots import plot_main_metrics
 from sim.results import to_tidy, write_atomic
-from sim.run import simulate
 
 
 def _run_config() -> type:
     """A dataclass schema: run keys plus every model parameter (``None`` = default)."""
     fields: list[tuple[str, Any, Any]] = [
-        ("steering", str, dataclasses.field(default="result_based")),
-        ("scenario", Optional[str], dataclasses.field(default=None)),  # noqa: UP045
+        ("steering", Optional[str], dataclasses.field(default=None)),  # noqa: UP045
+        # the scenario group composes the preset's file here; run_single reads its name
+        ("scenario", Any, dataclasses.field(default=None)),
         ("seed", int, dataclasses.field(default=0)),
         ("steps", int, dataclasses.field(default=60)),
     ]
@@ -43,13 +44,23 @@ ConfigStore.instance().store(name="run_schema", node=RunConfig)
 
 
 def run_single(cfg: dict[str, Any], out_dir: Path) -> Path:
-    """Run one simulation from a plain config mapping; write metrics and a figure."""
+    """Run one simulation from a plain config mapping; write metrics and a figure.
+
+    ``cfg`` holds ``steering`` (a name or ``None``), ``scenario`` (a preset's name or
+    ``None``), ``seed``, ``steps`` and model parameters (``None`` = the default).
+    """
     params = {k: v for k, v in cfg.items() if k not in ("steering", "scenario", "seed",
                                                          "steps") and v is not None}
-    frame = simulate(steps=cfg["steps"], seed=cfg["seed"], steering=cfg["steering"],
-                     scenario=cfg.get("scenario"), **params)
-    tidy = to_tidy(frame, seed=cfg["seed"], steering=cfg["steering"],
-                   scenario=cfg.get("scenario") or "baseline")
+    steps = cfg["steps"]
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps: must be an integer >= 1, got {steps!r}")
+    scenario = cfg.get("scenario")
+    model = GovernanceModel(steering=cfg.get("steering"), scenario=scenario, rng=cfg["seed"],
+                            **params)
+    for _ in range(steps):
+        model.step()
+    tidy = to_tidy(model.metrics_frame(), seed=cfg["seed"], steering=model.style.name,
+                   scenario=scenario or "baseline")
     out_dir.mkdir(parents=True, exist_ok=True)
     write_atomic(tidy, out_dir / "metrics.parquet")
     fig = plot_main_metrics(tidy)
@@ -64,6 +75,7 @@ def _hydra_main(cfg: DictConfig) -> None:
     """Hydra entry: validate, run, print the output folder."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
     plain = OmegaConf.to_container(cfg, resolve=True)
+    plain["scenario"] = HydraConfig.get().runtime.choices.get("scenario")
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     try:
         run_single(plain, out_dir)

@@ -47,7 +47,8 @@ def set_budgets(m: GovernanceModel, lev: Levers) -> None:
     league = pressure * visible / visible.sum() + (1.0 - pressure) * priorities
     open_need = m.citizens.need.reshape(-1)[m.open_idx]
     reported = np.bincount(m.open_cols, open_need, minlength=p.n_domains) * noise
-    frontline = reported / reported.sum()
+    total = reported.sum()
+    frontline = reported / total if total > 0.0 else m.budget_shares
     f = lev.budget_from_frontline
     signal = (1.0 - f) * league + f * frontline
     target = PRIORITY_WEIGHT * priorities + (1.0 - PRIORITY_WEIGHT) * signal

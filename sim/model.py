@@ -60,7 +60,8 @@ class GovernanceModel(mesa.Model):
 
     Args:
         steering: a style name (``result_based``, ``experience_based``, ``mixed``,
-            ``switch``) or a :class:`~sim.policies.SteeringStyle` object.
+            ``switch``) or a :class:`~sim.policies.SteeringStyle` object; ``None`` takes
+            the scenario's style, else ``result_based``.
         steering_params: keyword arguments for a style given by name.
         scenario: name of a preset in ``configs/scenario`` (its values are defaults that
             explicit arguments override).
@@ -72,7 +73,7 @@ class GovernanceModel(mesa.Model):
     PHASES = ("_needs", "_politicians", "_leaders", "_cases", "_time_allocation",
               "_production", "_measurement", "_citizens", "_arena", "_motivation", "_collect")
 
-    def __init__(self, steering: str | SteeringStyle = "result_based",
+    def __init__(self, steering: str | SteeringStyle | None = None,
                  steering_params: dict[str, Any] | None = None, scenario: str | None = None,
                  rng: int | None = None, **params: Any) -> None:
         """Build the population, the units, the council and the data collector."""
@@ -84,8 +85,11 @@ class GovernanceModel(mesa.Model):
         if scenario is not None:
             preset = load_scenario(scenario)
             params = {**preset["params"], **params}
-            if "steering" in preset and steering == "result_based" and steering_params is None:
-                steering, steering_params = preset["steering"], preset.get("steering_params")
+            if steering is None and "steering" in preset:
+                steering = preset["steering"]
+                steering_params = {**(preset.get("steering_params") or {}), **(steering_params or {})}
+        if steering is None:
+            steering = "result_based"
         self.scenario_name = scenario
         self.p = p = ModelParams.from_dict(params)
         self.style = make_style(steering, steering_params)

@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 
 def _p(default: Any, low: float | None = None, high: float | None = None, *,
        choices: tuple | None = None, doc: str = "", integer: bool = False) -> Any:
@@ -101,9 +103,14 @@ class ModelParams:
     collect_agents: bool = _p(False, doc="also collect agent-level data (slow)")
 
     def __post_init__(self) -> None:
-        """Validate every field."""
+        """Validate every field and normalise numbers to the field's type."""
         for f in dataclasses.fields(self):
-            check_value(f.name, getattr(self, f.name), f)
+            value = getattr(self, f.name)
+            check_value(f.name, value, f)
+            if f.type in ("int", int):
+                setattr(self, f.name, int(value))
+            elif f.type in ("float", float):
+                setattr(self, f.name, float(value))
         if self.network_k % 2:
             raise ValueError(f"network_k: must be even, got {self.network_k}")
         if self.n_citizens / self.citizens_per_professional < self.n_domains:
@@ -144,9 +151,10 @@ def check_value(name: str, value: Any, f: dataclasses.Field) -> None:
         if not isinstance(value, bool):
             raise ValueError(f"{name}: must be {allowed}, got {value!r}")
         return
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name}: must be {allowed}, got {value!r}")
-    if m.get("integer") and int(value) != value:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                     np.floating)):
         raise ValueError(f"{name}: must be {allowed}, got {value!r}")
     if not math.isfinite(value) or not (m["low"] <= value <= m["high"]):
+        raise ValueError(f"{name}: must be {allowed}, got {value!r}")
+    if m.get("integer") and int(value) != value:
         raise ValueError(f"{name}: must be {allowed}, got {value!r}")

@@ -173,6 +173,21 @@ def build_citizens(p: ModelParams, n_prof: int, rng: np.random.Generator,
         plans=np.zeros(n), in_team=np.zeros(n, dtype=bool), neighbours=neighbours.tocsr())
 
 
+def apportion(weight: np.ndarray, total: int) -> np.ndarray:
+    """Split ``total`` into integer counts proportional to ``weight``, at least one each.
+
+    One per domain first, the rest by the largest-remainder method (Hamilton).
+    """
+    n = weight.size
+    share = np.maximum(weight, 0.0)
+    share = share / share.sum() if share.sum() > 0 else np.full(n, 1.0 / n)
+    quota = share * (total - n)
+    counts = np.floor(quota).astype(int)
+    left = total - n - counts.sum()
+    counts[np.argsort(-(quota - counts), kind="stable")[:left]] += 1
+    return counts + 1
+
+
 def build_professionals(p: ModelParams, domain_weight: np.ndarray,
                         rng: np.random.Generator) -> ProfessionalState:
     """Create professionals spread over domains in proportion to ``domain_weight``.
@@ -181,9 +196,7 @@ def build_professionals(p: ModelParams, domain_weight: np.ndarray,
     Beta(5, 3), gaming propensity Beta(0.6, 2.4) so most are near zero and a few high.
     """
     n_prof = max(int(round(p.n_citizens / p.citizens_per_professional)), p.n_domains)
-    share = domain_weight / domain_weight.sum()
-    counts = np.maximum(np.floor(share * n_prof).astype(int), 1)
-    counts[np.argmax(share)] += n_prof - counts.sum()
+    counts = apportion(domain_weight, n_prof)
     domain = np.repeat(np.arange(p.n_domains), counts)
     skill = np.full((n_prof, p.n_domains), 0.3)
     skill[np.arange(n_prof), domain] = 1.0

@@ -92,7 +92,7 @@ def allocate(m: GovernanceModel, lev: Levers) -> None:
         benefit[:, 3] = -1.0
     benefit[:, 4] = values * SUPPORT_WEIGHT * lev.coproduction_support
     benefit *= BENEFIT_SCALE
-    admin = lev.documentation + lev.audit * p.audit_hours
+    admin = min(lev.documentation + lev.audit * p.audit_hours, 1.0)
     available = np.full(pro.domain.size, max(1.0 - admin, 0.0))
     shares = allocate_time(benefit, p.effort_substitutability, available)
     pro.time[:, [OUTPUT, QUALITY, COORDINATION, GAMING, SUPPORT]] = shares

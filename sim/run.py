@@ -10,7 +10,7 @@ from sim.model import GovernanceModel
 from sim.policies import SteeringStyle
 
 
-def simulate(steps: int = 60, seed: int = 0, steering: str | SteeringStyle = "result_based",
+def simulate(steps: int = 60, seed: int = 0, steering: str | SteeringStyle | None = None,
              steering_params: dict[str, Any] | None = None, scenario: str | None = None,
              **params: Any) -> pd.DataFrame:
     """Run one simulation and return its per-step metrics.
@@ -18,7 +18,7 @@ def simulate(steps: int = 60, seed: int = 0, steering: str | SteeringStyle = "re
     Args:
         steps: number of monthly steps (>= 1).
         seed: the seed from which every random stream is derived.
-        steering: a style name or object.
+        steering: a style name or object (``None``: the scenario's, else result-based).
         steering_params: keyword arguments for a style given by name.
         scenario: a preset from ``configs/scenario``.
         **params: model parameters (see :class:`~sim.params.ModelParams`).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from sim.policies.base import Levers, LeverStyle, SteeringStyle
@@ -25,10 +26,13 @@ def make_style(steering: str | SteeringStyle, params: dict[str, Any] | None = No
         return steering
     if steering not in STYLES:
         raise ValueError(f"steering: must be one of {', '.join(STYLES)}, got {steering!r}")
-    try:
-        return STYLES[steering](**(params or {}))
-    except TypeError as exc:  # an unknown keyword for a composite style
-        raise ValueError(f"steering_params: {exc}") from None
+    cls = STYLES[steering]
+    if not issubclass(cls, LeverStyle):  # composite styles: check keywords by signature
+        allowed = [k for k in inspect.signature(cls).parameters]
+        for key in params or {}:
+            if key not in allowed:
+                raise ValueError(f"{key}: not a parameter of {steering}; allowed: {', '.join(allowed)}")
+    return cls(**(params or {}))
 
 
 __all__ = [
