@@ -54,18 +54,19 @@ def allocate_cases(m: GovernanceModel, team_cases: float, candidates: np.ndarray
     was_team = c.in_team
 
     idx = m.open_idx
-    closing = need[idx] < 0.5 * thr
+    closing = np.take(need, idx) < 0.5 * thr
     closed = idx[closing]
     assigned[closed] = nobody
     ended = np.bincount(closed // n_domains, minlength=n) * ~was_team
     if candidates is None:
         candidates = np.arange(need.size)
-    candidates = candidates[(need[candidates] > thr) & (assigned[candidates] == nobody)]
+    candidates = candidates[(np.take(need, candidates) > thr)
+                            & (np.take(assigned, candidates) == nobody)]
     opening = np.unique(candidates)
     # sorted cells keep the gathers over open cases cache-friendly
     idx = np.sort(np.concatenate([idx[~closing], opening]), kind="stable")
     rows = idx // n_domains
-    open_need = need[idx]
+    open_need = np.take(need, idx)
     complexity = np.bincount(rows[open_need > thr], minlength=n)
     open_count = np.bincount(rows, minlength=n)
     m.complexity = complexity
@@ -93,7 +94,7 @@ def allocate_cases(m: GovernanceModel, team_cases: float, candidates: np.ndarray
     c.ended_now += ended.astype(np.uint8)
 
     m.open_idx, m.open_rows, m.open_cols = idx, rows, idx - rows * n_domains
-    m.open_need, m.open_prof = open_need, assigned[idx]
+    m.open_need, m.open_prof = open_need, np.take(assigned, idx)
     m.open_count = open_count
     m.active_rows = active = rows[np.concatenate(([True], rows[1:] != rows[:-1]))] \
         if rows.size else rows

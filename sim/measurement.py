@@ -88,7 +88,7 @@ def measure(m: GovernanceModel, lev: Levers) -> None:
     reported = np.minimum(reported_sum / n_ind + GAMING_UPLIFT * gaming, 1.0)
     m.kpi_units = np.minimum(np.maximum(np.where(audited, true_sum / n_ind, reported) + noise, 0.0), 1.0)
     m.throughput_attainment = thru_true
-    m.bunching = float(np.average(bunching, weights=work))
+    m.bunching = float(bunching @ work / work.sum())
     if audited.any():  # sanctions: detected gamers game less; the audited unit feels controlled
         hit = audited[pro.domain] & (pro.time[:, GAMING] > 0.0)
         pro.gaming_propensity[hit] *= 0.7

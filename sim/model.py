@@ -106,7 +106,7 @@ class GovernanceModel(mesa.Model):
         d = p.n_domains
         self.domain_names = domain_names(d)
         self.links = domain_links(d)
-        self.link_list = link_list(self.links)
+        self.link_list, self.link_weight = link_list(self.links)
         n_prof = max(int(round(p.n_citizens / p.citizens_per_professional)), d)
         self.n_professionals = n_prof
         self.citizens = c = build_citizens(p, n_prof, s.population, s.network)

@@ -34,15 +34,14 @@ def evolve_needs(m: GovernanceModel) -> np.ndarray:
     cells, sizes = draw_shocks(m.streams.needs, flat.size, p.shock_per_step, p.need_scale)
     np.add.at(flat, cells, c.frailty[cells // n_domains] * sizes)
     idx, rows = m.open_idx, m.open_rows
-    excess = np.minimum(np.maximum(flat[idx] - p.need_threshold, 0.0), p.need_threshold)
+    excess = np.minimum(np.maximum(np.take(flat, idx) - p.need_threshold, 0.0), p.need_threshold)
     flat *= 1.0 - p.need_decline_per_step
-    active = m.active_rows
-    spill = np.zeros((active.size, n_domains))
-    spill[m.row_pos[rows], m.open_cols] = excess
-    grown = c.need[active] + p.link_worsening_per_step * (spill @ m.links)
-    c.need[active] = np.minimum(grown, p.need_max)
-    flat[cells] = np.minimum(flat[cells], p.need_max)
-    spilling = excess > 0.0
-    linked = m.link_list[m.open_cols[spilling]]
-    touched = (rows[spilling] * n_domains)[:, None] + linked
-    return np.concatenate([cells, touched[linked >= 0]])
+    spilling = np.flatnonzero(excess)
+    cols = m.open_cols[spilling]
+    targets = (rows[spilling] * n_domains)[:, None] + m.link_list[cols]
+    amounts = (p.link_worsening_per_step * excess[spilling])[:, None] * m.link_weight[cols]
+    targets, amounts = targets.reshape(-1), amounts.reshape(-1)
+    np.add.at(flat, targets, amounts)
+    touched = np.concatenate([cells, targets[amounts > 0.0]])
+    flat[touched] = np.minimum(flat[touched], p.need_max)
+    return touched

@@ -54,14 +54,21 @@ def domain_links(n_domains: int) -> np.ndarray:
     return links
 
 
-def link_list(links: np.ndarray) -> np.ndarray:
-    """For each domain, the indices of its linked domains, padded with -1 (shape D x max degree)."""
-    degree = int(links.sum(axis=0).max())
-    out = np.full((links.shape[0], max(degree, 1)), -1, dtype=np.int64)
-    for d in range(links.shape[0]):
+def link_list(links: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each domain, its linked domains and a 0/1 weight (shape D x max degree each).
+
+    Rows shorter than the maximum degree are padded with the domain itself at weight 0, so
+    vectorised scatters need no mask (adding zero to a cell's own need changes nothing).
+    """
+    degree = max(int(links.sum(axis=0).max()), 1)
+    n = links.shape[0]
+    out = np.repeat(np.arange(n)[:, None], degree, axis=1)
+    weight = np.zeros((n, degree))
+    for d in range(n):
         linked = np.flatnonzero(links[:, d])
         out[d, :linked.size] = linked
-    return out
+        weight[d, :linked.size] = 1.0
+    return out, weight
 
 
 def small_world(n: int, k: int, p: float, rng: np.random.Generator) -> sp.csr_matrix:

@@ -116,16 +116,18 @@ def produce(m: GovernanceModel, lev: Levers) -> None:
     m.school_factor = school[0]
     # linked-need cap, for citizens with an open case only
     active = m.active_rows
-    linked = np.log1p(np.minimum(c.need[active] / p.linked_need_cap, 1.0)) @ m.links
+    # np.take: gathers rows several times faster than fancy indexing
+    linked = np.log1p(np.minimum(np.take(c.need, active, axis=0) / p.linked_need_cap, 1.0)) @ m.links
     linked *= np.where(c.in_team[active], 1.0 - TEAM_CAP_RELIEF, 1.0)[:, None]
     cap = np.exp(-linked)
     idx, rows, cols = m.open_idx, m.open_rows, m.open_cols
     need = c.need.reshape(-1)
-    copro = (1.0 + c.coproduction[rows]) ** p.exponent_coproduction
+    copro = (1.0 + np.take(c.coproduction, rows)) ** p.exponent_coproduction
     assigned = m.open_prof
     info = c.info.reshape(-1)
-    known = info[idx]
-    share = per_prof[assigned] * cap[m.row_pos[rows], cols] * known
+    known = np.take(info, idx)
+    at = np.take(m.row_pos, rows) * p.n_domains + cols
+    share = np.take(per_prof, assigned) * np.take(cap.reshape(-1), at) * known
     share *= (m.ration * school)[cols] * copro
     np.minimum(share, MAX_RESOLVED_SHARE, out=share)
     before = m.open_need

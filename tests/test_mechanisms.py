@@ -176,9 +176,10 @@ def test_domain_links_and_lists_agree():
     for d in (4, 6, 10):
         links = domain_links(d)
         assert np.array_equal(links, links.T) and not links.diagonal().any()
-        lists = link_list(links)
+        lists, weight = link_list(links)
         for k in range(d):
-            assert set(lists[k][lists[k] >= 0]) == set(np.flatnonzero(links[:, k]))
+            assert set(lists[k][weight[k] > 0]) == set(np.flatnonzero(links[:, k]))
+            assert set(lists[k][weight[k] == 0]) <= {k}
 
 
 def test_streams_are_reproducible_and_independent():
