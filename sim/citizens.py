@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 #: Perceived-performance cost of each open plan beyond the first.
 PLAN_BURDEN = 0.03
+#: Co-production gained per unit of support received (Jakobsen 2013: resources, not
+#: encouragement alone, raise co-production).
+SUPPORT_EFFECT = 6.0
 #: Self-efficacy gained per unit of co-production support per step.
 EFFICACY_GAIN = 0.05
 
@@ -50,10 +53,10 @@ def update_citizens(m: GovernanceModel, lev: Levers) -> None:
     take_up = ((1.0 - tgt) * c.resources / m.mean_resources
                + tgt * (1.0 - c.resources) / (1.0 - m.mean_resources))
     support = np.bincount(m.open_rows, support_d[m.open_cols], minlength=n_open.size)
-    support = support * (take_up / n_open)
+    support = (support / n_open + m.arena_programme) * take_up
     public = m.public_input * c.substitutes
     desired = (np.sqrt(c.resources) * c.self_efficacy * (0.4 + 0.6 * c.trust)
-               + 0.8 * support - 0.3 * public)
+               + SUPPORT_EFFECT * support - 0.3 * public)
     c.coproduction += p.coproduction_rate_per_step * (np.minimum(np.maximum(desired, 0.0), 1.0)
                                                       - c.coproduction)
     c.self_efficacy += EFFICACY_GAIN * np.minimum(support, 1.0) * (1.0 - c.self_efficacy)

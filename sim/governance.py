@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.arena import PROGRAMME_COST
 from sim.population import GAMING, OUTPUT
 
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ def set_budgets(m: GovernanceModel, lev: Levers) -> None:
     frontline = reported / total if total > 0.0 else m.budget_shares
     f = lev.budget_from_frontline
     signal = (1.0 - f) * league + f * frontline
+    if m.arena_recommendation is not None and lev.budget_from_arena > 0.0:
+        a = lev.budget_from_arena
+        signal = (1.0 - a) * signal + a * m.arena_recommendation
     target = PRIORITY_WEIGHT * priorities + (1.0 - PRIORITY_WEIGHT) * signal
     shares = p.budget_stickiness * m.budget_shares + (1.0 - p.budget_stickiness) * target
     m.budget_shares = shares / shares.sum()
@@ -66,13 +70,21 @@ def apply_budget(m: GovernanceModel) -> None:
     cut = p.budget_cut if m.steps >= p.budget_cut_step else 0.0
     m.budget_month = m.base_budget_month * (1.0 - cut)
     budget_d = m.budget_shares * m.budget_month
+    facilitation = 0.0
+    if m.arena_now is not None:  # facilitation is paid from the framed domains' budgets
+        facilitation = m.arena_now.facilitation * m.arena_now.facilitation_cost * m.budget_month
+        framed = m.budget_shares * m.arena_frame
+        budget_d = budget_d - facilitation * framed / framed.sum()
+    # an arena-funded co-production programme is paid from the service budgets
+    programme = m.arena_programme * PROGRAMME_COST * m.budget_month
+    budget_d = budget_d - programme * m.budget_shares
     m.capacity = np.minimum(1.0, budget_d / m.staff_cost)
     staff = m.staff_cost * m.capacity
     work = m.domain_workload
     demand = m.unit_cost * work
     purchased = np.minimum(demand, np.maximum(budget_d - staff, 0.0))
     m.ration = purchased / np.maximum(demand, 1e-12)
-    m.spending = float((staff + purchased).sum())
+    m.spending = float((staff + purchased).sum()) + facilitation + programme
 
 
 def steer(m: GovernanceModel, lev: Levers) -> None:

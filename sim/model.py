@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 
 from sim.agents import Citizen, Leader, Politician, Professional
+from sim.arena import frame_mask, run_arena
 from sim.cases import allocate_cases, hand_off_departures, roll_caseworkers
 from sim.citizens import update_citizens
 from sim.governance import apply_budget, set_budgets, steer
@@ -22,7 +23,7 @@ from sim.measurement import TARGET_OUTPUT, measure
 from sim.metrics import ALL_METRICS, ARENA_METRICS, compute_metrics
 from sim.needs import evolve_needs
 from sim.params import ModelParams
-from sim.policies import Levers, SteeringStyle, make_style
+from sim.policies import ArenaSettings, Levers, SteeringStyle, make_style
 from sim.population import (
     build_citizens,
     build_professionals,
@@ -96,8 +97,8 @@ class GovernanceModel(mesa.Model):
         self.seed = int(rng)
         self.streams = Streams(self.seed)
         self.levers: Levers = self.style.levers(1)
-        self._check_levers(self.levers)
         self._build(p)
+        self._check_levers(self.levers)
 
     # ----------------------------------------------------------------- set-up
     def _build(self, p: ModelParams) -> None:
@@ -134,9 +135,20 @@ class GovernanceModel(mesa.Model):
         council = s.politicians
         k = p.n_politicians
         self.politician_priorities = council.dirichlet(20.0 * self.budget_shares + 1.0, k)
-        power, pressure, openness = council.uniform(0.6, 1.0, k), council.uniform(
-            0.3, 0.8, k), council.uniform(0.2, 0.6, k)
-        self.electoral_pressure = float(pressure.mean())
+        self.politician_power = council.uniform(0.6, 1.0, k)
+        self.politician_pressure = council.uniform(0.3, 0.8, k)
+        self.politician_openness = np.clip(p.council_openness + council.uniform(-0.2, 0.2, k),
+                                           0.0, 1.0)
+        self.electoral_pressure = float(self.politician_pressure.mean())
+        # arenas (co-creation): frame, settings this month, running state
+        first_arena = self.style.arena(1)
+        self.arena_frame = frame_mask(self.domain_names, first_arena) if first_arena else None
+        self.arena_now: ArenaSettings | None = None
+        self.arena_overrides, self.arena_programme = 0, 0.0
+        self.arena_record: dict | None = None
+        self.arena_recommendation: np.ndarray | None = None  # budget shares, all domains
+        self.arena_panel = np.zeros(0, dtype=np.int64)
+        self.arena_cycle = 0
         # derived per-step quantities
         q20, q80 = np.quantile(c.resources, [0.2, 0.8])
         top, bottom = c.resources >= q80, c.resources <= q20
@@ -144,7 +156,7 @@ class GovernanceModel(mesa.Model):
         self.equity_weights = top / top.sum() - bottom / bottom.sum()
         self.mean_resources = float(c.resources.mean())
         self.arena_metrics: dict[str, float] = {name: np.nan for name in ARENA_METRICS}
-        self.arena_metrics["overrides"] = 0.0
+        self.arena_metrics["overrides"] = 0.0  # cumulative; stays 0 without arenas
         self.resolved, self.resolved_total = np.zeros(0), 0.0
         self.client_gain = np.zeros(n_prof)
         self.ones_domains = np.ones(d)
@@ -163,8 +175,7 @@ class GovernanceModel(mesa.Model):
         Citizen.create_agents(self, p.n_citizens, row=np.arange(p.n_citizens))
         Professional.create_agents(self, n_prof, row=np.arange(n_prof))
         Leader.create_agents(self, d, domain=np.arange(d))
-        Politician.create_agents(self, k, row=np.arange(k), formal_power=power,
-                                 electoral_pressure=pressure, openness=openness)
+        Politician.create_agents(self, k, row=np.arange(k))
         self.metrics: dict[str, float] = {}
         reporters = {name: (lambda m, key=name: m.metrics[key]) for name in ALL_METRICS}
         agent_reporters = {}
@@ -176,12 +187,11 @@ class GovernanceModel(mesa.Model):
         self.datacollector = mesa.DataCollector(model_reporters=reporters,
                                                 agenttype_reporters=agent_reporters)
 
-    @staticmethod
-    def _check_levers(lev: Levers) -> None:
-        """Reject levers this version cannot run."""
-        if lev.arena_every:
-            raise ValueError("arena_every: co-creation arenas are not part of this version; "
-                             "must be 0")
+    def _check_levers(self, lev: Levers) -> None:
+        """Reject levers that ask for arenas from a style that has no arena settings."""
+        if lev.arena_every and self.style.arena(self.steps or 1) is None:
+            raise ValueError("arena_every: only a style with arena settings (co_creation) runs "
+                             "arenas; must be 0 here")
 
     def _update_workload(self) -> None:
         """Need held by each professional, per domain, and the share of it in teams."""
@@ -207,6 +217,11 @@ class GovernanceModel(mesa.Model):
         self._check_levers(target)
         if target != self.levers:
             self.levers = self.levers.blend(target, self.p.reform_rate_per_step)
+        every = int(self.levers.arena_every)
+        settings = self.style.arena(self.steps) if every else None
+        self.arena_now = settings if settings and self.steps % every == 0 else None
+        if self.arena_now is not None:
+            self.arena_frame = frame_mask(self.domain_names, self.arena_now)
         for phase in self.PHASES:
             getattr(self, phase)()
 
@@ -243,7 +258,8 @@ class GovernanceModel(mesa.Model):
         update_citizens(self, self.levers)
 
     def _arena(self) -> None:
-        """Co-creation arenas run only where the style sets ``arena_every`` (none yet)."""
+        if self.arena_now is not None:
+            run_arena(self, self.arena_now)
 
     def _motivation(self) -> None:
         departed = update_professionals(self, self.levers)

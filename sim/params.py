@@ -32,6 +32,8 @@ class ModelParams:
     n_domains: int = _p(6, 4, 10, integer=True, doc="welfare domains (school, health, ...)")
     citizens_per_professional: float = _p(20.0, 2.0, 1000.0, doc="citizens per professional")
     n_politicians: int = _p(9, 1, 101, integer=True, doc="council size")
+    council_openness: float = _p(0.4, 0.0, 1.0,
+                                 doc="politicians' mean willingness to share agenda power")
     network_k: int = _p(6, 2, 50, integer=True, doc="small-world degree (even)")
     network_p: float = _p(0.1, 0.0, 1.0, doc="small-world rewiring probability")
     # --- needs (P7) -----------------------------------------------------------------

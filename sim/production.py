@@ -94,6 +94,9 @@ def allocate(m: GovernanceModel, lev: Levers) -> None:
     benefit *= BENEFIT_SCALE
     admin = min(lev.documentation + lev.audit * p.audit_hours, 1.0)
     available = np.full(pro.domain.size, max(1.0 - admin, 0.0))
+    if m.arena_now is not None:  # arena hours come out of framed-domain professionals' time
+        available -= m.arena_now.arena_time * m.arena_frame[pro.domain]
+        np.maximum(available, 0.0, out=available)
     shares = allocate_time(benefit, p.effort_substitutability, available)
     pro.time[:, [OUTPUT, QUALITY, COORDINATION, GAMING, SUPPORT]] = shares
     pro.time[:, DOCUMENTATION] = admin

@@ -21,6 +21,8 @@ RUNS = {
     "trust_reform": {"scenario": "trust_reform"},
     "school_inclusion": {"scenario": "school_inclusion"},
     "budget_cut": {"scenario": "budget_cut"},
+    "co_creation": {"steering": "co_creation"},
+    "task_committee": {"scenario": "task_committee"},
 }
 SEEDS = (0, 1)
 

@@ -118,7 +118,7 @@ def test_unknown_parameter_key_is_rejected_by_from_dict():
         ModelParams.from_dict({"n_citizens": 300, "zzz": 1})
 
 
-@pytest.mark.parametrize("steering", ["nope", "result-based", "co_creation", ""])
+@pytest.mark.parametrize("steering", ["nope", "result-based", "cocreation", ""])
 def test_unknown_steering_style_is_rejected(steering):
     """An unknown style name raises ValueError starting with 'steering' and listing the styles."""
     with pytest.raises(ValueError) as info:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from sim.agents.views import row_view
+
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
@@ -14,14 +16,16 @@ if TYPE_CHECKING:
 class Politician(mesa.Agent):
     """A council member with priorities over domains, formal power and openness."""
 
-    def __init__(self, model: GovernanceModel, row: int, formal_power: float,
-                 electoral_pressure: float, openness: float) -> None:
+    formal_power = row_view(None, "politician_power", "formal power, 0-1")
+    electoral_pressure = row_view(None, "politician_pressure",
+                                  "weight on visible KPIs and scandals, 0-1")
+    openness = row_view(None, "politician_openness",
+                        "willingness to share agenda power, 0-1")
+
+    def __init__(self, model: GovernanceModel, row: int) -> None:
         """Create council member ``row``."""
         super().__init__(model)
         self.row = int(row)
-        self.formal_power = float(formal_power)
-        self.electoral_pressure = float(electoral_pressure)
-        self.openness = float(openness)
 
     @property
     def priorities(self) -> np.ndarray:

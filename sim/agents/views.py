@@ -5,14 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 
-def row_view(state: str, name: str, doc: str) -> property:
-    """A property reading and writing ``model.<state>.<name>[self.row]``."""
+def row_view(state: str | None, name: str, doc: str) -> property:
+    """A property reading and writing ``model.<state>.<name>[self.row]``.
+
+    With ``state`` ``None`` the array is ``model.<name>``.
+    """
+
+    def holder(self: Any) -> Any:
+        return self.model if state is None else getattr(self.model, state)
 
     def get(self: Any) -> Any:
-        value = getattr(getattr(self.model, state), name)[self.row]
+        value = getattr(holder(self), name)[self.row]
         return value.item() if getattr(value, "ndim", 1) == 0 else value
 
     def set_(self: Any, value: Any) -> None:
-        getattr(getattr(self.model, state), name)[self.row] = value
+        getattr(holder(self), name)[self.row] = value
 
     return property(get, set_, doc=doc)

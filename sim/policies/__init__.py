@@ -6,6 +6,7 @@ import inspect
 from typing import Any
 
 from sim.policies.base import Levers, LeverStyle, SteeringStyle
+from sim.policies.co_creation import ArenaSettings, CoCreationSteering
 from sim.policies.experience_based import ExperienceBasedSteering
 from sim.policies.mixed import MixedSteering
 from sim.policies.result_based import ResultBasedSteering
@@ -14,7 +15,8 @@ from sim.policies.switch import SwitchSteering
 #: Styles selectable by name.
 STYLES: dict[str, type[SteeringStyle]] = {
     cls.name: cls
-    for cls in (ResultBasedSteering, ExperienceBasedSteering, MixedSteering, SwitchSteering)
+    for cls in (ResultBasedSteering, ExperienceBasedSteering, CoCreationSteering, MixedSteering,
+                SwitchSteering)
 }
 
 
@@ -31,11 +33,12 @@ def make_style(steering: str | SteeringStyle, params: dict[str, Any] | None = No
         allowed = [k for k in inspect.signature(cls).parameters]
         for key in params or {}:
             if key not in allowed:
-                raise ValueError(f"{key}: not a parameter of {steering}; allowed: {', '.join(allowed)}")
+                raise ValueError(
+                    f"{key}: not a parameter of {steering}; allowed: {', '.join(allowed)}")
     return cls(**(params or {}))
 
 
 __all__ = [
-    "STYLES", "ExperienceBasedSteering", "LeverStyle", "Levers", "MixedSteering",
-    "ResultBasedSteering", "SteeringStyle", "SwitchSteering", "make_style",
+    "STYLES", "ArenaSettings", "CoCreationSteering", "ExperienceBasedSteering", "LeverStyle",
+    "Levers", "MixedSteering", "ResultBasedSteering", "SteeringStyle", "SwitchSteering", "make_style",
 ]

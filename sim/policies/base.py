@@ -32,6 +32,8 @@ class Levers:
         budget_from_frontline: 0 = politicians read KPI league tables, 1 = frontline reports.
         coproduction_support: weight professionals put on supporting co-production (0-1).
         support_targeting: 0 = untargeted support, 1 = targeted at low-resource citizens.
+        budget_from_arena: weight politicians give the last implemented arena
+            recommendation when they set budgets (co-creation).
         arena_every: steps between co-creation arenas (0 = none).
     """
 
@@ -45,6 +47,7 @@ class Levers:
     budget_from_frontline: float = 0.5
     coproduction_support: float = 0.2
     support_targeting: float = 0.0
+    budget_from_arena: float = 0.0
     arena_every: int = 0
 
     _BOUNDS: ClassVar[dict[str, tuple[float, float]]] = {
@@ -52,7 +55,7 @@ class Levers:
         "documentation": (0.0, 0.9), "team_cases": (0.0, 1.0), "supportiveness": (0.0, 1.0),
         "learn_from_frontline": (0.0, 1.0), "budget_from_frontline": (0.0, 1.0),
         "coproduction_support": (0.0, 1.0), "support_targeting": (0.0, 1.0),
-        "arena_every": (0, 1200),
+        "budget_from_arena": (0.0, 1.0), "arena_every": (0, 1200),
     }
 
     def __post_init__(self) -> None:
@@ -86,6 +89,10 @@ class SteeringStyle(abc.ABC):
     @abc.abstractmethod
     def levers(self, step: int) -> Levers:
         """Return the levers in force at ``step`` (1-based)."""
+
+    def arena(self, step: int) -> Any:
+        """Return the :class:`~sim.policies.co_creation.ArenaSettings` at ``step``, or ``None``."""
+        return None
 
     def describe(self) -> dict[str, Any]:
         """Return the style's name and parameters, for provenance."""

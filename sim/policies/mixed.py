@@ -32,6 +32,10 @@ class MixedSteering(SteeringStyle):
         """Blend the two styles' levers at ``step``."""
         return self.first.levers(step).blend(self.second.levers(step), self.weight)
 
+    def arena(self, step: int) -> Any:
+        """Arenas come from the heavier side of the blend, as ``arena_every`` does."""
+        return (self.second if self.weight >= 0.5 else self.first).arena(step)
+
     def describe(self) -> dict[str, Any]:
         """Return the weight and both parts."""
         return {"name": self.name, "weight": self.weight,

@@ -31,6 +31,10 @@ class SwitchSteering(SteeringStyle):
         """Return the first style's levers before the switch, the second's after."""
         return (self.first if step < self.at_step else self.second).levers(step)
 
+    def arena(self, step: int) -> Any:
+        """The arena settings of the style in force at ``step``."""
+        return (self.first if step < self.at_step else self.second).arena(step)
+
     def describe(self) -> dict[str, Any]:
         """Return the switch step and both parts."""
         return {"name": self.name, "at_step": self.at_step,

@@ -1,0 +1,107 @@
+"""Deliberation: bounded-confidence opinion dynamics and decision rules (MODEL.md §4).
+
+* :func:`hegselmann_krause` — each participant moves to the influence-weighted mean of
+  the opinions within its confidence bound (Hegselmann & Krause 2002; heterogeneous
+  bounds as in Lorenz 2010). Opinions are scalars in [0, 1] or priority vectors on the
+  simplex; vectors are compared by total-variation distance (half the L1 distance).
+* :func:`decide` — consensus, supermajority (0.75) or majority over the clusters that
+  deliberation leaves (Choi & Robertson 2014).
+* :func:`outcome_measures` — Choi & Robertson's acceptability (mean utility of the
+  outcome) and equity (one minus the Gini coefficient of participants' utilities).
+
+Pure functions of their arguments: no model, no random state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Share of the weight a cluster needs under each decision rule.
+RULE_SHARE = {"consensus": 1.0, "supermajority": 0.75, "majority": 0.5}
+#: Opinions closer than this count as one cluster.
+CLUSTER_TOLERANCE = 1e-2
+
+
+def distance(opinions: np.ndarray) -> np.ndarray:
+    """Pairwise distances: absolute difference (scalars) or total variation (vectors)."""
+    if opinions.ndim == 1:
+        return np.abs(opinions[:, None] - opinions[None, :])
+    return 0.5 * np.abs(opinions[:, None, :] - opinions[None, :, :]).sum(axis=2)
+
+
+def hegselmann_krause(opinions: np.ndarray, bounds: np.ndarray, weights: np.ndarray | None = None,
+                      max_rounds: int = 200, tol: float = 1e-7) -> np.ndarray:
+    """Run bounded-confidence dynamics to convergence (or ``max_rounds``).
+
+    Args:
+        opinions: shape (n,) in [0, 1] or (n, k) rows on the simplex.
+        bounds: confidence bound per participant, shape (n,).
+        weights: influence weight per participant (default equal).
+        max_rounds: most synchronous updates.
+        tol: stop when no opinion moves more than this.
+
+    Returns:
+        The final opinions, same shape as ``opinions``.
+    """
+    x = np.asarray(opinions, dtype=float).copy()
+    w = np.ones(x.shape[0]) if weights is None else np.asarray(weights, dtype=float)
+    eps = np.asarray(bounds, dtype=float)
+    for _ in range(max_rounds):
+        near = (distance(x) <= eps[:, None]) * w[None, :]
+        new = near @ x.reshape(x.shape[0], -1) / near.sum(axis=1, keepdims=True)
+        new = new.reshape(x.shape)
+        if np.abs(new - x).max() < tol:
+            return new
+        x = new
+    return x
+
+
+def clusters(opinions: np.ndarray, tolerance: float = CLUSTER_TOLERANCE) -> np.ndarray:
+    """Label each participant with a cluster id (greedy: within ``tolerance`` of a leader)."""
+    d = distance(opinions)
+    labels = np.full(d.shape[0], -1)
+    current = 0
+    for i in range(d.shape[0]):
+        if labels[i] < 0:
+            labels[(labels < 0) & (d[i] <= tolerance)] = current
+            current += 1
+    return labels
+
+
+def decide(final: np.ndarray, weights: np.ndarray, rule: str) -> tuple[bool, np.ndarray]:
+    """Apply a decision rule to deliberated opinions.
+
+    The largest cluster (by influence weight) decides if its share of the weight meets the
+    rule: all of it for consensus, 0.75 for a supermajority, more than half for a majority.
+
+    Returns:
+        ``(success, decision)``: the decision is the cluster's weighted mean opinion (the
+        whole group's weighted mean when the rule fails, for reference).
+    """
+    if rule not in RULE_SHARE:
+        raise ValueError(f"decision_rule: must be one of {', '.join(RULE_SHARE)}, got {rule!r}")
+    labels = clusters(final)
+    share = np.bincount(labels, weights) / weights.sum()
+    top = int(np.argmax(share))
+    need = RULE_SHARE[rule]
+    ok = share[top] >= need - 1e-12 if rule != "majority" else share[top] > need
+    members = labels == top if ok else np.ones(labels.size, dtype=bool)
+    decision = np.average(final[members], axis=0, weights=weights[members])
+    return bool(ok), decision
+
+
+def outcome_measures(decision: np.ndarray, preferences: np.ndarray) -> tuple[float, float]:
+    """Acceptability and equity of ``decision`` for participants' initial ``preferences``.
+
+    Utility is one minus the distance between the decision and a participant's own
+    preference. Acceptability is mean utility; equity is one minus the Gini coefficient
+    of the utilities (1 = everyone does equally well).
+    """
+    both = np.vstack([decision[None, ...], preferences]) if preferences.ndim > 1 else np.r_[
+        decision, preferences]
+    utility = np.maximum(1.0 - distance(both)[0, 1:], 0.0)
+    mean = float(utility.mean())
+    if mean <= 0.0:
+        return 0.0, 0.0
+    gini = np.abs(utility[:, None] - utility[None, :]).mean() / (2.0 * mean)
+    return mean, float(1.0 - gini)
