@@ -8,18 +8,23 @@
    invitee accepts with a probability rising with trust, voice and resources. Declines by
    low-trust citizens are revealed distrust. Politicians come from the council,
    professionals from the framed domains.
-3. Deliberation: bounded confidence over priority vectors (:mod:`sim.deliberation`).
-   Citizens bring the needs they know, their own and their network neighbours', each
-   weighted by the linked needs it blocks (local knowledge a silo's frontline report does
-   not have), tilted by resources toward visible services (capture). Professionals favour
-   their own domain; politicians mix their priorities with the visible KPI table by
-   electoral pressure. Transparency lowers perception noise; facilitation widens bounds
-   and evens influence; conflict (spread of opinions x budget scarcity) narrows bounds
-   the more, the less a participant trusts (Balliet & Van Lange 2013); written
-   communication narrows them (Balliet 2010).
-4. Decision: consensus, supermajority or majority; success, acceptability, equity
-   (Choi & Robertson 2014) and citizens' influence. Without a decision the council
-   decides alone: acceptability and equity are then those of the politicians' position.
+3. Deliberation: citizens bring the needs they know, their own and their network
+   neighbours', each weighted by the linked needs it blocks (local knowledge a silo's
+   frontline report does not have), tilted by resources toward visible services
+   (capture); the council brings its priorities mixed with the visible KPI table by
+   electoral pressure. The contested question is how far the framed budget should follow
+   what citizens bring (a stance in [0, 1]): citizens start high, politicians low
+   (higher with openness, lower with electoral pressure), professionals in between.
+   Stances move by bounded confidence (:mod:`sim.deliberation`); power weighs and
+   also narrows the bounds of the strong, who need not compromise. Transparency lowers
+   perception noise; facilitation widens bounds and evens influence; conflict (spread of
+   stances x budget scarcity) narrows bounds the more, the less a participant trusts
+   (Balliet & Van Lange 2013); written communication narrows them (Balliet 2010).
+4. Decision: consensus, supermajority or majority on the stance; the decision is the
+   mix of the citizens' and the council's priorities at that stance. Success,
+   acceptability, equity (Choi & Robertson 2014) and citizens' influence (scope x the
+   decided stance). Acceptability and equity describe the latest decision; without one
+   the council decides alone and the arena's budget recommendation stands still.
 5. Ratification: politicians override with probability formal_power x electoral_pressure
    x (1 - openness); an override costs participants' trust and voice, weakly their
    neighbours' trust, and, as far as the process is transparent, the public's.
@@ -39,7 +44,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.deliberation import decide, distance, hegselmann_krause, outcome_measures
+from sim.deliberation import (
+    decide,
+    hegselmann_krause,
+    outcome_measures,
+    party_utilities,
+)
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -55,6 +65,9 @@ PERCEPTION_NOISE = 0.3
 AMENITY_BIAS = 0.3
 #: Weight citizens give their own needs against the municipality's perceived needs.
 OWN_WEIGHT = 0.5
+#: Starting stances on how far to follow citizens' priorities: citizens, the council,
+#: and the spread of individual stances (professionals start in the middle, 0.5).
+CITIZEN_STANCE, COUNCIL_STANCE, STANCE_NOISE = 0.7, 0.3, 0.1
 #: Trust of politicians and professionals in the process.
 STAFF_TRUST = 0.7
 #: Confidence bounds: U(low, high) plus facilitation's widening (Hegselmann-Krause).
@@ -144,60 +157,65 @@ def run_arena(m: GovernanceModel, s: ArenaSettings) -> None:
     citizens = invited[accepted]
     politicians = rng.choice(m.p.n_politicians, min(s.invited_politicians, m.p.n_politicians),
                              replace=False)
-    pro_domains = frame[np.arange(s.invited_professionals) % k]  # one per framed domain in turn
     noise_sd = PERCEPTION_NOISE * (1.0 - s.transparency)
 
-    # 3. opinions over the framed domains
+    # 3. what each side brings: citizens' pooled local knowledge, the council's position
     frontline = np.bincount(m.open_cols, m.open_need, minlength=m.p.n_domains)[frame]
     frontline = frontline / max(frontline.sum(), 1e-9)
     amenity = np.isin(frame, [0, 1]).astype(float)
-    own = np.array([local_knowledge(m, row, frame) for row in citizens]).reshape(-1, k)
-    # citizens weigh their own needs (local knowledge) against the municipality's as they
-    # perceive it, with a taste of their own, tilted by resources toward visible services
-    cit = (OWN_WEIGHT * own + (1.0 - OWN_WEIGHT) * frontline
-           + 0.2 * c.preference[citizens][:, frame]
-           + AMENITY_BIAS * c.resources[citizens, None] * amenity)
-    prof = 0.5 * (pro_domains[:, None] == frame[None, :]) + 0.5 * frontline
+    n_cit, n_pro, n_pol = len(citizens), s.invited_professionals, len(politicians)
+    if n_cit:
+        known = np.array([local_knowledge(m, row, frame) for row in citizens])
+        tilt = AMENITY_BIAS * c.resources[citizens, None] * amenity  # capture by the resourceful
+        citizen_view = _normalise((known + tilt).mean(axis=0) + rng.normal(0.0, noise_sd, k))
+    else:
+        citizen_view = status
     visible = 1.05 - np.nan_to_num(m.kpi_units[frame], nan=0.75)
     visible = visible / visible.sum()
-    pressure = m.politician_pressure[politicians, None]
-    pol = (1.0 - pressure) * _normalise(m.politician_priorities[politicians][:, frame]) + (
-        pressure * visible)
-    initial = _normalise(np.vstack([cit, prof, pol]) + rng.normal(0.0, noise_sd, (
-        len(citizens) + s.invited_professionals + len(politicians), k)))
-    n_cit, n_pro = len(citizens), s.invited_professionals
+    pressure = m.politician_pressure[politicians]
+    council_view = _normalise(((1.0 - pressure[:, None]) * _normalise(
+        m.politician_priorities[politicians][:, frame]) + pressure[:, None] * visible).mean(axis=0))
+
+    # the contested question: how far the frame should follow what citizens bring (0-1)
+    openness = m.politician_openness[politicians]
+    initial = np.clip(np.concatenate([
+        CITIZEN_STANCE + 0.3 * (c.voice[citizens] - 0.5),
+        np.full(n_pro, 0.5),
+        COUNCIL_STANCE + 0.4 * (openness - 0.5) - 0.3 * (pressure - 0.5),
+    ]) + rng.normal(0.0, STANCE_NOISE + noise_sd, n_cit + n_pro + n_pol), 0.0, 1.0)
     weights = np.concatenate([
         0.5 + c.resources[citizens],
         np.full(n_pro, 1.0 + s.power_imbalance),
         (1.0 + 2.0 * s.power_imbalance) * m.politician_power[politicians]])
     weights = (1.0 - s.facilitation) * weights + s.facilitation * weights.mean()
-    trust = np.concatenate([c.trust[citizens], np.full(n_pro + len(politicians), STAFF_TRUST)])
+    trust = np.concatenate([c.trust[citizens], np.full(n_pro + n_pol, STAFF_TRUST)])
 
-    # conflict of interest = spread of preferences x budget scarcity
-    mean_wish = np.average(initial, axis=0, weights=weights)
-    wish = s.scope * framed_total * 0.5 * np.abs(mean_wish - status).sum()
+    # conflict of interest = spread of stances x budget scarcity
+    wish = s.scope * framed_total * 0.5 * np.abs(citizen_view - council_view).sum()
     scarcity = wish / (wish + s.envelope) if wish > 0 else 0.0
-    spread = distance(initial).mean() if len(initial) > 1 else 0.0
-    conflict = min(1.0, 2.0 * spread * scarcity)
+    conflict = min(1.0, 2.0 * float(initial.std()) * scarcity)
     comm = 0.6 + 0.4 * COMMUNICATION_D[s.communication] / COMMUNICATION_D["face_to_face"]
-    base = rng.uniform(BOUND_LOW, BOUND_HIGH, len(initial))
-    bounds = (base + FACILITATION_WIDENING * s.facilitation) * comm * (
-        1.0 - conflict * (1.0 - trust))
+    # power: the strong need not compromise, so their bounds narrow (facilitation undoes it)
+    firmness = np.concatenate([np.zeros(n_cit), np.full(n_pro, 0.3), np.full(n_pol, 0.6)])
+    firmness *= s.power_imbalance * (1.0 - s.facilitation)
+    bounds = (rng.uniform(BOUND_LOW, BOUND_HIGH, initial.size)
+              + FACILITATION_WIDENING * s.facilitation) * comm * (1.0 - conflict * (1.0 - trust))
+    bounds *= 1.0 - firmness
 
     # 4. deliberation and decision
     final = hegselmann_krause(initial, bounds, weights)
-    success, decision = decide(final, weights, s.decision_rule)
-    council = len(initial) - len(politicians)
+    success, stance = decide(final, weights, s.decision_rule)
+    council = n_cit + n_pro
     # without a decision the council decides alone, as it would have without the arena
-    outcome = decision if success else np.average(initial[council:], axis=0,
-                                                  weights=weights[council:])
-    acceptability, equity = outcome_measures(outcome, initial)
-    influence = 0.0
-    if success and n_cit:
-        voice_of_citizens = initial[:n_cit].mean(axis=0)
-        before = 0.5 * np.abs(status - voice_of_citizens).sum()
-        after = 0.5 * np.abs(decision - voice_of_citizens).sum()
-        influence = s.scope * max(before - after, 0.0) / before if before > 0 else 0.0
+    outcome = float(stance) if success else float(np.average(initial[council:],
+                                                               weights=weights[council:]))
+    parties = np.repeat([0, 1, 2], [n_cit, n_pro, n_pol])
+    acceptability, equity = outcome_measures(np.array([outcome]), initial, parties)
+    if not success:  # acceptability and equity describe the latest decision
+        acceptability = m.arena_metrics["arena_acceptability"]
+        equity = m.arena_metrics["arena_equity"]
+    decision = _normalise(outcome * citizen_view + (1.0 - outcome) * council_view)
+    influence = s.scope * float(stance) if success and n_cit else 0.0
 
     # 5. ratification
     override_p = float(np.mean(m.politician_power[politicians] * m.politician_pressure[
@@ -217,7 +235,7 @@ def run_arena(m: GovernanceModel, s: ArenaSettings) -> None:
     implemented = 0.0
     if success and not overridden:
         moved = s.scope * framed_total * 0.5 * np.abs(decision - status).sum()
-        implemented = min(1.0, s.envelope / moved) if moved > 0 else 1.0
+        implemented = 1.0 if moved <= s.envelope else s.envelope / moved
         target = status + implemented * (decision - status)
         shares[frame] = (1.0 - s.scope) * shares[frame] + s.scope * framed_total * target
         m.budget_shares = shares / shares.sum()
@@ -247,7 +265,10 @@ def run_arena(m: GovernanceModel, s: ArenaSettings) -> None:
     })
     m.arena_record = {"invited": invited, "accepted": accepted, "citizens": citizens,
                       "success": success, "overridden": overridden, "implemented": implemented,
-                      "decision": decision, "status": status, "conflict": conflict}
+                      "decision": decision, "status": status, "conflict": conflict,
+                      "party_utility": party_utilities(np.array([outcome]), initial, parties),
+                      "citizen_view": citizen_view, "council_view": council_view,
+                      "stances": initial, "outcome": outcome, "parties": parties}
 
 
 def _shift(values: np.ndarray, rows: np.ndarray, delta: float) -> None:

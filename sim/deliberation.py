@@ -7,7 +7,8 @@
 * :func:`decide` — consensus, supermajority (0.75) or majority over the clusters that
   deliberation leaves (Choi & Robertson 2014).
 * :func:`outcome_measures` — Choi & Robertson's acceptability (mean utility of the
-  outcome) and equity (one minus the Gini coefficient of participants' utilities).
+  outcome) and equity (how evenly the outcome serves the parties at the table: the
+  lowest party's mean utility over the highest's).
 
 Pure functions of their arguments: no model, no random state.
 """
@@ -90,18 +91,29 @@ def decide(final: np.ndarray, weights: np.ndarray, rule: str) -> tuple[bool, np.
     return bool(ok), decision
 
 
-def outcome_measures(decision: np.ndarray, preferences: np.ndarray) -> tuple[float, float]:
+def party_utilities(decision: np.ndarray, preferences: np.ndarray,
+                    parties: np.ndarray) -> np.ndarray:
+    """Mean utility of ``decision`` per party label 0, 1, ... (NaN for an absent party)."""
+    both = np.vstack([decision[None, ...], preferences]) if preferences.ndim > 1 else np.r_[
+        decision, preferences]
+    utility = np.maximum(1.0 - distance(both)[0, 1:], 0.0)
+    return np.array([utility[parties == g].mean() if (parties == g).any() else np.nan
+                     for g in range(int(parties.max()) + 1)])
+
+
+def outcome_measures(decision: np.ndarray, preferences: np.ndarray,
+                     parties: np.ndarray | None = None) -> tuple[float, float]:
     """Acceptability and equity of ``decision`` for participants' initial ``preferences``.
 
     Utility is one minus the distance between the decision and a participant's own
-    preference. Acceptability is mean utility; equity is one minus the Gini coefficient
-    of the utilities (1 = everyone does equally well).
+    preference. Acceptability is mean utility. Equity is the lowest party's mean utility
+    over the highest party's (1 = every party equally well served); ``parties`` labels
+    each participant (default: each is its own party).
     """
     both = np.vstack([decision[None, ...], preferences]) if preferences.ndim > 1 else np.r_[
         decision, preferences]
     utility = np.maximum(1.0 - distance(both)[0, 1:], 0.0)
-    mean = float(utility.mean())
-    if mean <= 0.0:
-        return 0.0, 0.0
-    gini = np.abs(utility[:, None] - utility[None, :]).mean() / (2.0 * mean)
-    return mean, float(1.0 - gini)
+    labels = np.arange(utility.size) if parties is None else np.asarray(parties)
+    groups = np.unique(labels)
+    means = np.array([utility[labels == g].mean() for g in groups])
+    return float(utility.mean()), float(means.min() / means.max()) if means.max() > 0 else 0.0

@@ -34,6 +34,7 @@ class ModelParams:
     n_politicians: int = _p(9, 1, 101, integer=True, doc="council size")
     council_openness: float = _p(0.4, 0.0, 1.0,
                                  doc="politicians' mean willingness to share agenda power")
+    initial_trust: float = _p(0.44, 0.05, 0.95, doc="citizens' mean trust at the start")
     network_k: int = _p(6, 2, 50, integer=True, doc="small-world degree (even)")
     network_p: float = _p(0.1, 0.0, 1.0, doc="small-world rewiring probability")
     # --- needs (P7) -----------------------------------------------------------------

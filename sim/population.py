@@ -159,7 +159,7 @@ def build_citizens(p: ModelParams, n_prof: int, rng: np.random.Generator,
     n, d = p.n_citizens, p.n_domains
     resources = rng.beta(2.0, 2.0, n)
     frailty, need = frailty_needs(resources, d, p, rng)
-    trust = rng.beta(4.0, 5.0, n)
+    trust = rng.beta(9.0 * p.initial_trust, 9.0 * (1.0 - p.initial_trust), n)
     noise = rng.normal(0.0, 0.1, (n, d))
     pref = np.clip(need / (need.sum(axis=1, keepdims=True) + 1e-9) + noise, 0.0, None)
     pref /= pref.sum(axis=1, keepdims=True) + 1e-12
