@@ -28,12 +28,13 @@
 5. Ratification: politicians override with probability formal_power x electoral_pressure
    x (1 - openness); an override costs participants' trust and voice, weakly their
    neighbours' trust, and, as far as the process is transparent, the public's.
-6. Implementation: the framed budget moves toward the decision, cut to the envelope
-   (rank and cut; unfunded promises disappoint); a co-production programme funded from
-   the service budget grows with what the arena may decide (resources for citizens,
-   targeted or not as the support lever says); small wins raise participants' trust and
-   voice, failure lowers them, a frame too narrow to matter reads as tokenism; the
-   public sees implemented decisions as far as the process is transparent.
+6. Implementation: the framed budget moves toward the decision; a package bigger than
+   the envelope is ranked and cut (:func:`rank_and_cut`; unfunded promises disappoint);
+   a co-production programme funded from the service budget grows with what the arena
+   may decide (resources for citizens, targeted or not as the support lever says);
+   small wins raise participants' trust and voice, failure lowers them, a frame too
+   narrow to matter reads as tokenism; the public sees implemented decisions as far as
+   the process is transparent.
 7. Costs: arena time comes out of framed-domain professionals' time and facilitation out
    of the service budget in arena months (applied in phases 4-5).
 """
@@ -108,6 +109,33 @@ def local_knowledge(m: GovernanceModel, row: int, frame: np.ndarray) -> np.ndarr
     blocking = need * (1.0 + (need > m.p.need_threshold) @ m.links[np.ix_(frame, frame)])
     total = blocking.sum(axis=0)
     return total / total.sum() if total.sum() > 0 else np.full(frame.size, 1.0 / frame.size)
+
+
+def rank_and_cut(status: np.ndarray, decision: np.ndarray, movable: float, envelope: float
+                 ) -> tuple[np.ndarray, float]:
+    """Fit a decided package into the envelope: fund increases in rank order, cut the rest.
+
+    ``decision - status`` splits into increases and decreases of equal total. Moving it
+    all costs ``movable`` times that total (a budget share). When that exceeds the
+    envelope the arena ranks its increases by size and funds them in that order until
+    the envelope is used (the last one partly), taking the money from the decreases in
+    proportion. Returns the implemented shares and the share of the package funded.
+    """
+    delta = decision - status
+    gain = np.maximum(delta, 0.0)
+    cost = movable * gain.sum()
+    if cost <= envelope:
+        return decision.copy(), 1.0
+    budget = envelope / movable  # the share of the framed budget the envelope can move
+    funded = np.zeros_like(gain)
+    for d in np.argsort(-gain, kind="stable"):
+        funded[d] = min(gain[d], budget)
+        budget -= funded[d]
+        if budget <= 0.0:
+            break
+    loss = np.maximum(-delta, 0.0)
+    taken = loss * (funded.sum() / loss.sum()) if loss.sum() > 0 else loss
+    return status + funded - taken, float(funded.sum() / gain.sum())
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:
@@ -234,9 +262,7 @@ def run_arena(m: GovernanceModel, s: ArenaSettings) -> None:
     # 6. implementation (rank and cut to the envelope)
     implemented = 0.0
     if success and not overridden:
-        moved = s.scope * framed_total * 0.5 * np.abs(decision - status).sum()
-        implemented = 1.0 if moved <= s.envelope else s.envelope / moved
-        target = status + implemented * (decision - status)
+        target, implemented = rank_and_cut(status, decision, s.scope * framed_total, s.envelope)
         shares[frame] = (1.0 - s.scope) * shares[frame] + s.scope * framed_total * target
         m.budget_shares = shares / shares.sum()
         m.arena_recommendation = m.budget_shares.copy()
@@ -268,7 +294,10 @@ def run_arena(m: GovernanceModel, s: ArenaSettings) -> None:
                       "decision": decision, "status": status, "conflict": conflict,
                       "party_utility": party_utilities(np.array([outcome]), initial, parties),
                       "citizen_view": citizen_view, "council_view": council_view,
-                      "stances": initial, "outcome": outcome, "parties": parties}
+                      "stances": initial, "outcome": outcome, "parties": parties,
+                      # who is heard: participants' resources against the population's
+                      "resource_skew": float(c.resources[citizens].mean() - m.mean_resources)
+                      if n_cit else np.nan}
 
 
 def _shift(values: np.ndarray, rows: np.ndarray, delta: float) -> None:
