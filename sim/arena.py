@@ -6,8 +6,8 @@
 2. Convening: a standing citizen panel is re-invited each cycle and empty seats are
    filled (a random sample, or weighted to low-resource and high-need citizens); each
    invitee accepts with a probability rising with trust, voice and resources. Declines by
-   low-trust citizens are revealed distrust. Politicians come from the council,
-   professionals from the framed domains.
+   low-trust citizens are revealed distrust. Politicians come from the council;
+   professionals of the framed domains take part through their stance.
 3. Deliberation: citizens bring the needs they know, their own and their network
    neighbours', each weighted by the linked needs it blocks (local knowledge a silo's
    frontline report does not have), tilted by resources toward visible services
@@ -30,13 +30,14 @@
    neighbours' trust, and, as far as the process is transparent, the public's.
 6. Implementation: the framed budget moves toward the decision; a package bigger than
    the envelope is ranked and cut (:func:`rank_and_cut`; unfunded promises disappoint);
-   a co-production programme funded from the service budget grows with what the arena
+   a co-production programme paid from the domains' budgets grows with what the arena
    may decide (resources for citizens, targeted or not as the support lever says);
    small wins raise participants' trust and voice, failure lowers them, a frame too
    narrow to matter reads as tokenism; the public sees implemented decisions as far as
    the process is transparent.
 7. Costs: arena time comes out of framed-domain professionals' time and facilitation out
-   of the service budget in arena months (applied in phases 4-5).
+   of the framed domains' budgets in arena months (applied in phases 4-5); like the
+   programme, it can cut staff hours where a budget falls below its wage bill.
 """
 
 from __future__ import annotations
@@ -64,8 +65,6 @@ LOW_TRUST = 0.35
 PERCEPTION_NOISE = 0.3
 #: Tilt of resourceful citizens' priorities toward visible services (school, health).
 AMENITY_BIAS = 0.3
-#: Weight citizens give their own needs against the municipality's perceived needs.
-OWN_WEIGHT = 0.5
 #: Starting stances on how far to follow citizens' priorities: citizens, the council,
 #: and the spread of individual stances (professionals start in the middle, 0.5).
 CITIZEN_STANCE, COUNCIL_STANCE, STANCE_NOISE = 0.7, 0.3, 0.1
@@ -180,7 +179,7 @@ def run_arena(m: GovernanceModel, s: ArenaSettings) -> None:
     framed_total = shares[frame].sum()
     status = shares[frame] / framed_total
 
-    # 2. convening (fixed-size draws keep the arenas stream aligned across settings)
+    # 2. convening
     invited, accepted, distrust = convene(m, s, rng)
     citizens = invited[accepted]
     politicians = rng.choice(m.p.n_politicians, min(s.invited_politicians, m.p.n_politicians),
@@ -188,8 +187,6 @@ def run_arena(m: GovernanceModel, s: ArenaSettings) -> None:
     noise_sd = PERCEPTION_NOISE * (1.0 - s.transparency)
 
     # 3. what each side brings: citizens' pooled local knowledge, the council's position
-    frontline = np.bincount(m.open_cols, m.open_need, minlength=m.p.n_domains)[frame]
-    frontline = frontline / max(frontline.sum(), 1e-9)
     amenity = np.isin(frame, [0, 1]).astype(float)
     n_cit, n_pro, n_pol = len(citizens), s.invited_professionals, len(politicians)
     if n_cit:
@@ -251,6 +248,7 @@ def run_arena(m: GovernanceModel, s: ArenaSettings) -> None:
     overridden = success and rng.random() < override_p
     if overridden:
         m.arena_overrides += 1
+        influence = 0.0  # an overridden recommendation moves nothing
         _shift(c.trust, np.arange(c.trust.size), -PUBLIC_LOSS * s.transparency)
         _shift(c.trust, citizens, -OVERRIDE_LOSS)
         _shift(c.voice, citizens, -OVERRIDE_LOSS)

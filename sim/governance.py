@@ -75,7 +75,7 @@ def apply_budget(m: GovernanceModel) -> None:
         facilitation = m.arena_now.facilitation * m.arena_now.facilitation_cost * m.budget_month
         framed = m.budget_shares * m.arena_frame
         budget_d = budget_d - facilitation * framed / framed.sum()
-    # an arena-funded co-production programme is paid from the service budgets
+    # an arena-funded co-production programme is paid from the domains' budgets
     programme = m.arena_programme * PROGRAMME_COST * m.budget_month
     budget_d = budget_d - programme * m.budget_shares
     m.capacity = np.minimum(1.0, budget_d / m.staff_cost)

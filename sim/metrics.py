@@ -30,8 +30,9 @@ METRICS: dict[str, str] = {
     "plans_complex": "mean open plans, citizens with >= 4 needs",
     "participation": "share of invited citizens who took part in arenas (NaN: no arenas)",
     "revealed_distrust": "share of invited citizens who declined because of low trust",
-    "citizen_influence": "how far arena decisions moved toward citizens' priorities",
-    "arena_success": "share of arenas reaching a decision",
+    "citizen_influence": "scope x decided stance toward citizens' priorities, latest arena "
+                         "(0 without a ratified decision)",
+    "arena_success": "whether the latest arena reached a decision (0 or 1)",
     "arena_acceptability": "mean utility of the latest arena decision to participants",
     "arena_equity": "lowest party's mean utility over the highest's, latest decision",
     "overrides": "arena recommendations overridden by politicians (cumulative)",
@@ -49,7 +50,8 @@ EXTRA_METRICS: dict[str, str] = {
     "quality_share": "share of professional time on quality work",
 }
 
-#: Arena metrics: NaN until an arena has run (``overrides`` starts at 0).
+#: Arena metrics: NaN until an arena has run (acceptability and equity until the first
+#: decision); carried between arenas. ``overrides`` starts at 0.
 ARENA_METRICS = ("participation", "revealed_distrust", "citizen_influence", "arena_success",
                  "arena_acceptability", "arena_equity")
 

@@ -8,6 +8,7 @@ only wires them together in the fixed order of MODEL.md §3.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -60,9 +61,9 @@ class GovernanceModel(mesa.Model):
     11. collect: the metrics of MODEL.md §6.
 
     Args:
-        steering: a style name (``result_based``, ``experience_based``, ``mixed``,
-            ``switch``) or a :class:`~sim.policies.SteeringStyle` object; ``None`` takes
-            the scenario's style, else ``result_based``.
+        steering: a style name (``result_based``, ``experience_based``, ``co_creation``,
+            ``mixed``, ``switch``) or a :class:`~sim.policies.SteeringStyle` object;
+            ``None`` takes the scenario's style, else ``result_based``.
         steering_params: keyword arguments for a style given by name.
         scenario: name of a preset in ``configs/scenario`` (its values are defaults that
             explicit arguments override).
@@ -215,8 +216,9 @@ class GovernanceModel(mesa.Model):
         """
         target = self.style.levers(self.steps)
         self._check_levers(target)
-        if target != self.levers:
-            self.levers = self.levers.blend(target, self.p.reform_rate_per_step)
+        if target != self.levers:  # arenas start with the reform; their effects phase in
+            blended = self.levers.blend(target, self.p.reform_rate_per_step)
+            self.levers = dataclasses.replace(blended, arena_every=target.arena_every)
         every = int(self.levers.arena_every)
         settings = self.style.arena(self.steps) if every else None
         self.arena_now = settings if settings and self.steps % every == 0 else None

@@ -353,3 +353,15 @@ def test_open_recruitment_over_represents_the_resourceful():
 
     assert skew("open") > 0.02
     assert skew("targeted") < skew("open") - 0.05
+
+
+def test_switch_into_co_creation_starts_arenas():
+    """A reform that switches to co-creation starts arenas at once; their effects phase in."""
+    m = GovernanceModel(steering="switch", n_citizens=400, rng=1, steering_params={
+        "at_step": 4, "second": CoCreationSteering()})
+    ran = []
+    for _ in range(12):
+        m.step()
+        ran.append(m.arena_now is not None)
+    assert not any(ran[:3]) and any(ran[3:])
+    assert m.levers.incentive > CoCreationSteering().levers(1).incentive  # still phasing in
