@@ -49,15 +49,27 @@ def update_citizens(m: GovernanceModel, lev: Levers) -> None:
     support_time = np.bincount(pro.domain, pro.time[:, SUPPORT], minlength=p.n_domains)
     support_d = support_time * m.capacity * m.workload_norm / m.domain_workload
     n_open = np.maximum(m.open_count, 1)
-    tgt = lev.support_targeting
-    take_up = ((1.0 - tgt) * c.resources / m.mean_resources
-               + tgt * (1.0 - c.resources) / (1.0 - m.mean_resources))
+    take_up = _take_up(m, lev.support_targeting)
     support = np.bincount(m.open_rows, support_d[m.open_cols], minlength=n_open.size)
     support = (support / n_open + m.arena_programme) * take_up
     public = m.public_input * c.substitutes
-    desired = (np.sqrt(c.resources) * c.self_efficacy * (0.4 + 0.6 * c.trust)
+    desired = (m.sqrt_resources * c.self_efficacy * (0.4 + 0.6 * c.trust)
                + SUPPORT_EFFECT * support - 0.3 * public)
     c.coproduction += p.coproduction_rate_per_step * (np.minimum(np.maximum(desired, 0.0), 1.0)
                                                       - c.coproduction)
     c.self_efficacy += EFFICACY_GAIN * np.minimum(support, 1.0) * (1.0 - c.self_efficacy)
-    c.voice += 0.05 * (0.5 * c.trust + 0.5 * c.resources - c.voice)
+    c.voice += 0.05 * (0.5 * c.trust + m.half_resources - c.voice)
+
+
+def _take_up(m: GovernanceModel, targeting: float) -> np.ndarray:
+    """Who takes up support: in proportion to resources, or to their lack when targeted.
+
+    Resources are fixed, so the weights are cached per targeting level.
+    """
+    cached = m.take_up_cache.get(targeting)
+    if cached is None:
+        r = m.citizens.resources
+        cached = ((1.0 - targeting) * r / m.mean_resources
+                  + targeting * (1.0 - r) / (1.0 - m.mean_resources))
+        m.take_up_cache = {targeting: cached}
+    return cached

@@ -156,6 +156,9 @@ class GovernanceModel(mesa.Model):
         # equity_gap = wellbeing @ equity_weights (top-quintile mean minus bottom-quintile mean)
         self.equity_weights = top / top.sum() - bottom / bottom.sum()
         self.mean_resources = float(c.resources.mean())
+        # fixed per citizen: cached terms of the citizens' update
+        self.sqrt_resources, self.half_resources = np.sqrt(c.resources), 0.5 * c.resources
+        self.take_up_cache: dict[float, np.ndarray] = {}
         self.arena_metrics: dict[str, float] = {name: np.nan for name in ARENA_METRICS}
         self.arena_metrics["overrides"] = 0.0  # cumulative; stays 0 without arenas
         self.resolved, self.resolved_total = np.zeros(0), 0.0

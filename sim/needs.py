@@ -37,11 +37,12 @@ def evolve_needs(m: GovernanceModel) -> np.ndarray:
     excess = np.minimum(np.maximum(np.take(flat, idx) - p.need_threshold, 0.0), p.need_threshold)
     flat *= 1.0 - p.need_decline_per_step
     spilling = np.flatnonzero(excess)
-    cols = m.open_cols[spilling]
-    targets = (rows[spilling] * n_domains)[:, None] + m.link_list[cols]
-    amounts = (p.link_worsening_per_step * excess[spilling])[:, None] * m.link_weight[cols]
+    cols = np.take(m.open_cols, spilling)
+    targets = (np.take(rows, spilling) * n_domains)[:, None] + np.take(m.link_list, cols, axis=0)
+    amounts = (p.link_worsening_per_step * np.take(excess, spilling))[:, None] * np.take(
+        m.link_weight, cols, axis=0)
     targets, amounts = targets.reshape(-1), amounts.reshape(-1)
     np.add.at(flat, targets, amounts)
     touched = np.concatenate([cells, targets[amounts > 0.0]])
-    flat[touched] = np.minimum(flat[touched], p.need_max)
+    flat[touched] = np.minimum(np.take(flat, touched), p.need_max)
     return touched
