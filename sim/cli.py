@@ -1,101 +1,201 @@
-"""The ``sim`` command: one simulation from the command line, configured with Hydra.
+"""The ``sim`` command: single runs and sweeps of the governance model, configured with Hydra.
 
-The entry point is thin: it turns the composed config into keyword arguments and calls
-:func:`run_single`, a plain function that tests call directly.
+Before Hydra runs anything, :func:`main` composes every point the command asks for
+(a sweep is expanded with Hydra's own override parser) and checks each against the typed
+schemas and the model's ranges, so a bad key, type or value stops with one line naming
+it, exit code 2, no traceback and no output folder. The Hydra task function is thin and
+calls :func:`sim.jobs.run_job`.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import itertools
 import logging
-import shutil
+import os
+import re
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import hydra
-from hydra.core.config_store import ConfigStore
+from hydra import compose, initialize_config_module
 from hydra.core.hydra_config import HydraConfig
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import ConfigCompositionException, MissingConfigException
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
-from sim.model import GovernanceModel
-from sim.params import ModelParams
+from sim import callbacks, jobs
 from sim.plots import plot_main_metrics
-from sim.results import to_tidy, write_atomic
+from sim.schema import register
+
+register()
+
+#: Hydra's own flags; with any of them the command goes to Hydra untouched.
+HYDRA_FLAGS = ("--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "-i", "--package", "-p",
+               "--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd",
+               "--shell-completion", "-sc", "--version", "--resolve", "--run", "-r",
+               "--experimental-rerun")
 
 
-def _run_config() -> type:
-    """A dataclass schema: run keys plus every model parameter (``None`` = default)."""
-    fields: list[tuple[str, Any, Any]] = [
-        ("steering", Optional[str], dataclasses.field(default=None)),  # noqa: UP045
-        # the scenario group composes the preset's file here; run_single reads its name
-        ("scenario", Any, dataclasses.field(default=None)),
-        ("seed", int, dataclasses.field(default=0)),
-        ("steps", int, dataclasses.field(default=60)),
-    ]
-    for f in dataclasses.fields(ModelParams):
-        kind = {"int": int, "float": float, "bool": bool, "str": str}[f.type]
-        fields.append((f.name, Optional[kind], dataclasses.field(default=None)))  # noqa: UP045
-    return dataclasses.make_dataclass("RunConfig", fields)
+class ConfigError(ValueError):
+    """A config that cannot run, with a one-line message naming the key."""
 
 
-RunConfig = _run_config()
-ConfigStore.instance().store(name="run_schema", node=RunConfig)
+def explain(exc: BaseException) -> str:
+    """One line naming the key and what is allowed, from a Hydra or OmegaConf error."""
+    text = str(exc)
+    if isinstance(exc, MissingConfigException):
+        m = re.search(r"Could not find '([^/']+)/([^']+)'", text)
+        options = re.findall(r"^\t(\S+)$", text, flags=re.M)
+        if m:
+            return f"{m.group(1)}: unknown option {m.group(2)!r}; allowed: {', '.join(options)}"
+    m = re.search(r"Could not override '([^']+)'", text)
+    if m:
+        key = m.group(1)
+        return f"{key}: unknown key; allowed: {', '.join(_keys_of(key.rsplit('.', 1)[0]))}"
+    cause = exc.__cause__ or exc
+    if isinstance(cause, OmegaConfBaseException):
+        key = getattr(cause, "full_key", None) or "config"
+        first = str(cause).splitlines()[0]
+        if "not in" in first or "not in struct" in first:
+            return f"{key}: unknown key; allowed: {', '.join(_keys_of(key.rsplit('.', 1)[0]))}"
+        return f"{key}: {first}"
+    return text.splitlines()[0]
 
 
-def run_single(cfg: dict[str, Any], out_dir: Path) -> Path:
-    """Run one simulation from a plain config mapping; write metrics and a figure.
+def _keys_of(group: str) -> list[str]:
+    try:
+        with initialize_config_module(config_module="sim.configs", version_base="1.3"):
+            node = OmegaConf.select(compose(config_name="config"), group)
+        return sorted(node.keys()) if isinstance(node, DictConfig) else []
+    except Exception:  # noqa: BLE001 - only used to enrich a message
+        return []
 
-    ``cfg`` holds ``steering`` (a name or ``None``), ``scenario`` (a preset's name or
-    ``None``), ``seed``, ``steps`` and model parameters (``None`` = the default).
-    """
-    params = {k: v for k, v in cfg.items() if k not in ("steering", "scenario", "seed",
-                                                         "steps") and v is not None}
-    steps = cfg["steps"]
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps: must be an integer >= 1, got {steps!r}")
-    scenario = cfg.get("scenario")
-    model = GovernanceModel(steering=cfg.get("steering"), scenario=scenario, rng=cfg["seed"],
-                            **params)
-    for _ in range(steps):
-        model.step()
-    tidy = to_tidy(model.metrics_frame(), seed=cfg["seed"], steering=model.style.name,
-                   scenario=scenario or "baseline")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_atomic(tidy, out_dir / "metrics.parquet")
-    fig = plot_main_metrics(tidy)
-    tmp = out_dir / ".main_metrics.tmp.png"
-    fig.savefig(tmp, dpi=110, format="png")
-    tmp.replace(out_dir / "main_metrics.png")
-    return out_dir
+
+def _split(argv: list[str]) -> tuple[bool, list[str]]:
+    multirun = any(a in ("-m", "--multirun") for a in argv)
+    return multirun, [a for a in argv if a not in ("-m", "--multirun")]
+
+
+def expand(overrides: list[str]) -> list[list[str]]:
+    """Every point a command line (with ``sweep=NAME`` params) asks for, as override lists."""
+    parser = OverridesParser.create()
+    parsed = parser.parse_overrides(overrides)
+    fixed = [o.input_line for o in parsed if not o.is_sweep_override()
+             and not o.key_or_group.startswith("hydra")]
+    axes = [[f"{o.key_or_group}={v}" for v in o.sweep_string_iterator()]
+            for o in parsed if o.is_sweep_override()]
+    with initialize_config_module(config_module="sim.configs", version_base="1.3"):
+        base = compose(config_name="config", overrides=fixed, return_hydra_config=True)
+    params = OmegaConf.select(base, "hydra.sweeper.params") or {}
+    swept = {o.key_or_group for o in parsed if o.is_sweep_override()}
+    for key, value in params.items():
+        if key not in swept:
+            (o,) = parser.parse_overrides([f"{key}={value}"])
+            values = list(o.sweep_string_iterator()) if o.is_sweep_override() else [str(value)]
+            axes.append([f"{key}={v}" for v in values])
+    return [fixed + list(point) for point in itertools.product(*axes)] if axes else [fixed]
+
+
+def check(argv: list[str]) -> int:
+    """Compose and validate every point; return how many; raise ConfigError on the first bad."""
+    _, overrides = _split(argv)
+    try:
+        points = expand(overrides)
+    except Exception as exc:  # noqa: BLE001 - any composition error becomes one line
+        raise ConfigError(explain(exc)) from None
+    with initialize_config_module(config_module="sim.configs", version_base="1.3"):
+        for point in points:
+            try:
+                cfg = compose(config_name="config", overrides=point)
+            except (ConfigCompositionException, MissingConfigException,
+                    OmegaConfBaseException) as exc:
+                raise ConfigError(explain(exc)) from None
+            try:
+                jobs.validate(OmegaConf.to_container(cfg, resolve=True))
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
+    return len(points)
+
+
+def _swept(hc: Any, cfg: DictConfig) -> dict[str, Any]:
+    """Run keys from the job's command-line overrides (group choices and values)."""
+    out = {}
+    for line in hc.overrides.task:
+        key = line.split("=", 1)[0].lstrip("+~")
+        if key.startswith("hydra") or key in ("launcher", "sweep"):
+            continue
+        value = OmegaConf.select(cfg, key)
+        if isinstance(value, DictConfig) or value is None:
+            value = hc.runtime.choices.get(key, line.split("=", 1)[-1])
+        out[key] = value
+    return out
 
 
 @hydra.main(config_path="configs", config_name="config", version_base="1.3")
 def _hydra_main(cfg: DictConfig) -> None:
-    """Hydra entry: validate, run, print the output folder."""
+    """Hydra task: run one job (skipped if complete when a sweep is resumed)."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
+    hc = HydraConfig.get()
     plain = OmegaConf.to_container(cfg, resolve=True)
-    plain["scenario"] = HydraConfig.get().runtime.choices.get("scenario")
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
+    folder = Path(hc.runtime.output_dir)
+    multirun = hc.mode == RunMode.MULTIRUN
+    job_id = hc.job.override_dirname or hc.runtime.choices.get("scenario", "job")
+    if multirun and jobs.is_complete(folder, plain):
+        return
     try:
-        run_single(plain, out_dir)
-    except ValueError as exc:
-        _discard_run_dir(out_dir)
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)
-    print(out_dir)
+        tidy = jobs.run_job(plain, folder, job_id, _swept(hc, cfg), list(hc.overrides.task))
+    except Exception as exc:  # noqa: BLE001 - a failing job must not stop the others
+        jobs.record_failure(folder, exc)
+        if multirun:
+            return
+        print(f"error: {exc} (details in {folder / jobs.ERROR})", file=sys.stderr)
+        sys.exit(1)
+    if not multirun:
+        if plain.get("figure", True):
+            labelled = tidy.copy()
+            labelled.insert(0, "steering", plain["steering"]["name"])
+            fig = plot_main_metrics(labelled)
+            tmp = folder / ".main_metrics.tmp.png"
+            fig.savefig(tmp, dpi=110, format="png")
+            tmp.replace(folder / "main_metrics.png")
+        print(folder)
 
 
-def _discard_run_dir(out_dir: Path) -> None:
-    """Remove a run folder that holds nothing but Hydra's own bookkeeping."""
-    if out_dir.is_dir() and all(p.name == ".hydra" or p.suffix == ".log"
-                                for p in out_dir.iterdir()):
-        shutil.rmtree(out_dir)
-
-
-def main() -> None:
-    """Console-script entry point."""
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: validate everything, then let Hydra run it."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(a.split("=")[0] in HYDRA_FLAGS for a in argv):
+        try:
+            total = check(argv)
+        except ConfigError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            sys.exit(2)
+        os.environ["SIM_SWEEP_TOTAL"] = str(total)
+    sys.argv = [sys.argv[0], *argv]
     _hydra_main()
+    if callbacks.LAST_SWEEP:
+        sweep = callbacks.LAST_SWEEP
+        print(sweep["folder"])
+        if sweep["failed"]:
+            print(f"error: {sweep['failed']} of {sweep['jobs']} jobs failed; see error.txt in "
+                  + ", ".join(str(Path(sweep['folder']) / j) for j in sweep["failed_jobs"][:5]),
+                  file=sys.stderr)
+            sys.exit(1)
+
+
+def collect_main(argv: list[str] | None = None) -> None:
+    """``sim-collect DIR``: gather a sweep folder into sweep.parquet and summary.csv."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) != 1 or not Path(argv[0]).is_dir():
+        print("error: usage: sim-collect DIR (an existing sweep folder)", file=sys.stderr)
+        sys.exit(2)
+    table, status = jobs.collect(Path(argv[0]))
+    failed = int((status["status"] == "failed").sum())
+    print(f"{argv[0]}: {len(status)} jobs, {failed} failed, {len(table)} rows")
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

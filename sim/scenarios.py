@@ -1,8 +1,9 @@
-"""Named scenarios (MODEL.md §7), defined once as YAML in ``configs/scenario/``.
+"""Named scenarios (MODEL.md §7), defined once as Hydra config diffs in ``configs/scenario/``.
 
-The CLI, the explorer and the tests read the same files. A scenario file holds a
-``description``, optionally a ``steering`` name with ``steering_params``, and ``params``
-(fields of :class:`~sim.params.ModelParams`).
+The CLI composes them as a config group; the Python API and the explorer read the same
+files here. A scenario file (``# @package _global_``) may hold a ``description``, an
+``override /steering: NAME`` in its defaults list, and values for the ``steering``,
+``population`` and ``model`` groups.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import yaml
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 SCENARIO_DIR = CONFIG_DIR / "scenario"
-_KEYS = {"description", "steering", "steering_params", "params"}
+_KEYS = {"description", "defaults", "steering", "population", "model"}
 
 
 def list_scenarios() -> list[str]:
@@ -23,7 +24,11 @@ def list_scenarios() -> list[str]:
 
 
 def load_scenario(name: str) -> dict[str, Any]:
-    """Load scenario ``name``; raise ``ValueError`` naming the allowed ones if unknown."""
+    """Load scenario ``name`` as keyword arguments for the Python API.
+
+    Returns ``{"description", "params"}`` plus ``"steering"`` and ``"steering_params"``
+    when the scenario sets a style. Raises ``ValueError`` naming the allowed scenarios.
+    """
     names = list_scenarios()
     if name not in names:
         raise ValueError(f"scenario: must be one of {', '.join(names)}, got {name!r}")
@@ -32,6 +37,12 @@ def load_scenario(name: str) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"scenario {name}: unknown key {unknown[0]!r}; allowed: "
                          f"{', '.join(sorted(_KEYS))}")
-    data.setdefault("params", {})
-    data["params"] = data["params"] or {}
-    return data
+    out: dict[str, Any] = {"description": data.get("description", ""),
+                           "params": {**(data.get("population") or {}),
+                                      **(data.get("model") or {})}}
+    for entry in data.get("defaults") or []:
+        if isinstance(entry, dict) and "override /steering" in entry:
+            out["steering"] = entry["override /steering"]
+    if data.get("steering"):
+        out["steering_params"] = dict(data["steering"])
+    return out

@@ -1,161 +1,293 @@
-"""The ``sim`` command: the plain ``run_single`` function and the real Hydra entry point.
+"""The ``sim`` command: validation before anything runs, job outputs, sweeps, resume.
 
-``run_single`` is called directly with a small config; the end-to-end tests run
-``python -m sim`` in a subprocess (marked ``slow``) and check its exit codes, output and
-run folder.
+In-process tests call :func:`sim.cli.check` and :mod:`sim.jobs`; end-to-end tests run
+``python -m sim`` in a subprocess (marked ``slow``) and check exit codes, output and files.
 """
 
-import dataclasses
+from __future__ import annotations
+
+import json
 import os
-import stat
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+import yaml
+from hydra import compose, initialize_config_module
+from omegaconf import OmegaConf
+from scipy import stats
 
-from sim.cli import run_single
+from sim import jobs
+from sim.cli import ConfigError, check
 from sim.metrics import METRICS
-from sim.params import ModelParams
+from sim.policies import STYLES, LeverStyle
 from sim.results import validate_tidy
+from sim.scenarios import CONFIG_DIR, list_scenarios, load_scenario
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-STEPS = 6
+SMALL = ["population.n_citizens=300", "steps=6", "replicates=2"]
 
 
-def _config(**overrides) -> dict:
-    """A run config as Hydra composes it: run keys plus every model parameter (None = default)."""
-    cfg = {"steering": None, "scenario": None, "seed": 3, "steps": STEPS}
-    cfg.update({f.name: None for f in dataclasses.fields(ModelParams)})
-    cfg["n_citizens"] = 300
-    cfg.update(overrides)
-    return cfg
-
-
-def _run(args: list[str], cwd) -> subprocess.CompletedProcess:
+def _run(args: list[str], cwd, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run ``python -m sim`` with ``args`` in ``cwd``."""
     return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, check=False)
+                          text=True, timeout=300, check=False, env={**os.environ, **(env or {})})
 
 
-@pytest.mark.parametrize("steering", ["result_based", "experience_based"])
-def test_run_single_writes_tidy_metrics_and_figure(tmp_path, steering):
-    """run_single writes a valid tidy metrics.parquet with every metric and a PNG figure."""
-    out = run_single(_config(steering=steering), tmp_path / "out")
-    assert out == tmp_path / "out"
-    table = pd.read_parquet(out / "metrics.parquet")
-    assert validate_tidy(table) is table
-    assert list(table.columns) == ["seed", "steering", "scenario", "step", "metric", "value"]
-    assert set(table["seed"]) == {3}
-    assert set(table["steering"]) == {steering}
-    assert set(table["scenario"]) == {"baseline"}
-    assert sorted(table["step"].unique()) == list(range(1, STEPS + 1))
+def _compose(overrides: list[str]) -> dict:
+    """Compose the real config tree with ``overrides`` into a plain dict."""
+    with initialize_config_module(config_module="sim.configs", version_base="1.3"):
+        return OmegaConf.to_container(compose(config_name="config", overrides=overrides),
+                                      resolve=True)
+
+
+# --- validation before anything runs --------------------------------------------------
+
+
+@pytest.mark.parametrize(("overrides", "key"), [
+    (["population.n_citizens=-5"], "population.n_citizens: must be an integer"),
+    (["population.n_citizenz=5"], "population.n_citizenz: unknown key; allowed: "),
+    (["population.n_citizens=abc"], "population.n_citizens: Value 'abc'"),
+    (["steering=nope"], "steering: unknown option 'nope'; allowed: co_creation"),
+    (["scenario=nope"], "scenario: unknown option 'nope'; allowed: baseline"),
+    (["steps=0"], "steps: must be an integer >= 1"),
+    (["replicates=0"], "replicates: must be an integer >= 1"),
+    (["steering.incentive=1.5"], "steering.incentive: must be a number in [0.0, 1.0]"),
+    (["model.crowding_regime=medium"], "model.crowding_regime: must be one of"),
+    (["model.audit_hours=-1"], "model.audit_hours: must be a number in"),
+    (["steering=co_creation", "steering.domains=[parks]"], "steering.domains: unknown domain"),
+    (["steering=co_creation", "steering.decision_rule=vote"], "steering.decision_rule: must be"),
+    (["population.n_citizens=500,-5"], "population.n_citizens: must be an integer"),
+])
+def test_bad_values_fail_with_one_line_naming_the_key(overrides, key):
+    """Every bad key, type or value (sweep points too) fails before running, naming the key."""
+    with pytest.raises(ConfigError) as info:
+        check(["-m", *overrides] if "," in overrides[0] else overrides)
+    message = str(info.value)
+    assert message.startswith(key)
+    assert "\n" not in message
+
+
+def test_sweeps_are_expanded_before_running():
+    """Every point of a command-line sweep and of sweep=NAME is composed and counted."""
+    assert check(["-m", "steering=result_based,experience_based",
+                  "population.n_citizens=500,1000"]) == 4
+    assert check(["-m", "sweep=styles"]) == 3
+    assert check(["-m", "sweep=styles", "population.n_citizens=500,1000"]) == 6
+
+
+@pytest.mark.parametrize("group", ["steering", "population", "scenario", "sweep", "launcher"])
+def test_every_option_of_every_group_composes_and_validates(group):
+    """Every shipped config file composes against its schema and passes validation."""
+    for path in sorted((CONFIG_DIR / group).glob("*.yaml")):
+        assert check([f"{group}={path.stem}"]) >= 1, path
+
+
+def test_steering_files_hold_each_style_s_own_defaults():
+    """Each steering file lists exactly its style's levers, with the class's default values."""
+    for name, cls in STYLES.items():
+        data = {k: v for k, v in yaml.safe_load(
+            (CONFIG_DIR / "steering" / f"{name}.yaml").read_text()).items() if k != "defaults"}
+        assert data.pop("name") == name
+        if issubclass(cls, LeverStyle):
+            style = cls()
+            for key, value in data.items():
+                expected = getattr(style.levers(1), key, None)
+                if expected is None:
+                    expected = getattr(style.settings, key)
+                    expected = list(expected) if isinstance(expected, tuple) else expected
+                assert value == expected, (name, key)
+
+
+def test_scenarios_are_the_same_files_for_cli_and_python():
+    """A scenario composed by Hydra and loaded by the Python API sets the same values."""
+    for name in list_scenarios():
+        preset = load_scenario(name)
+        cfg = _compose([f"scenario={name}"])
+        for key, value in preset["params"].items():
+            group = "population" if key in cfg["population"] else "model"
+            assert cfg[group][key] == value, (name, key)
+        if "steering" in preset:
+            assert cfg["steering"]["name"] == preset["steering"]
+        assert cfg["description"] == preset["description"]
+
+
+# --- a job and its outputs ---------------------------------------------------------------
+
+
+def test_replicate_seeds_are_paired_and_reproducible():
+    """Replicate k gets the same seed in every job; another root seed gives other seeds."""
+    assert jobs.replicate_seeds(7, 4) == jobs.replicate_seeds(7, 4)
+    assert jobs.replicate_seeds(7, 4)[:2] == jobs.replicate_seeds(7, 2)
+    assert jobs.replicate_seeds(7, 4) != jobs.replicate_seeds(8, 4)
+    assert len(set(jobs.replicate_seeds(7, 10))) == 10
+
+
+def test_job_writes_tidy_table_summary_provenance_and_marker(tmp_path):
+    """A job writes its three files and the completion marker; the summary's CI is scipy's."""
+    cfg = _compose(["population.n_citizens=300", "steps=14", "replicates=3", "seed=5"])
+    tidy = jobs.run_job(cfg, tmp_path, "job-a", {"steering": "result_based"}, ["seed=5"])
+    table = pd.read_parquet(tmp_path / jobs.TIMESERIES)
+    assert validate_tidy(table) is not None
+    assert list(table.columns) == ["job_id", "replicate", "seed", "steering", "step", "metric",
+                                   "value"]
+    assert sorted(table["replicate"].unique()) == [0, 1, 2]
+    assert sorted(table["seed"].unique()) == sorted(jobs.replicate_seeds(5, 3))
     assert set(METRICS) <= set(table["metric"])
-    assert len(table) == STEPS * table["metric"].nunique()
-    true_outcome = table.loc[table["metric"] == "true_outcome", "value"]
-    assert true_outcome.between(0.0, 1.0).all()
-    png = out / "main_metrics.png"
-    assert png.is_file()
-    assert png.read_bytes()[:8] == PNG_MAGIC
-    assert png.stat().st_size > 10_000
-    assert sorted(p.name for p in out.iterdir()) == ["main_metrics.png", "metrics.parquet"]
+    pd.testing.assert_frame_equal(table, tidy)
+    summary = json.loads((tmp_path / jobs.SUMMARY).read_text())
+    per = table[(table["metric"] == "true_outcome") & (table["step"] > 2)].groupby(
+        "replicate")["value"].mean().to_numpy()
+    low, high = stats.t.interval(0.95, 2, loc=per.mean(), scale=stats.sem(per))
+    assert summary["true_outcome"]["replicates"] == pytest.approx(list(per))
+    assert summary["true_outcome"]["ci95"] == pytest.approx([low, high])
+    prov = json.loads((tmp_path / jobs.PROVENANCE).read_text())
+    assert prov["seeds"] == jobs.replicate_seeds(5, 3)
+    assert prov["config"]["population"]["n_citizens"] == 300
+    assert prov["versions"]["mesa"] == "3.5.1"
+    assert {"host", "started", "finished", "git_commit", "overrides"} <= set(prov)
+    assert jobs.is_complete(tmp_path, cfg)
+    assert not jobs.is_complete(tmp_path, {**cfg, "seed": 6})
 
 
-def test_run_single_passes_parameters_and_seed(tmp_path):
-    """Parameters and the seed in the config reach the model: changing either changes results."""
-    base = pd.read_parquet(run_single(_config(), tmp_path / "a") / "metrics.parquet")
-    again = pd.read_parquet(run_single(_config(), tmp_path / "b") / "metrics.parquet")
-    pd.testing.assert_frame_equal(base, again)
-    other_seed = pd.read_parquet(run_single(_config(seed=4), tmp_path / "c") / "metrics.parquet")
-    shocked = pd.read_parquet(run_single(_config(shock_per_step=0.2), tmp_path / "d")
-                              / "metrics.parquet")
-    for other in (other_seed, shocked):
-        assert not base["value"].equals(other["value"])
-    assert set(other_seed["seed"]) == {4}
+def test_failed_job_is_recorded_and_collected(tmp_path):
+    """A failure writes error.txt and a failed status; collection lists it and keeps the rest."""
+    good = _compose(SMALL)
+    jobs.run_job(good, tmp_path / "a", "a", {}, [])
+    jobs.record_failure(tmp_path / "b", RuntimeError("boom"))
+    table, status = jobs.collect(tmp_path)
+    assert "boom" in (tmp_path / "b" / jobs.ERROR).read_text()
+    assert dict(zip(status["job"], status["status"], strict=True)) == {"a": "complete",
+                                                                        "b": "failed"}
+    assert set(table["job_id"]) == {"a"}
+    assert pd.read_parquet(tmp_path / "sweep.parquet").shape == table.shape
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert {"mean", "ci95_low", "ci95_high", "metric"} <= set(summary.columns)
 
 
-def test_run_single_rejects_bad_values_before_writing(tmp_path):
-    """A bad parameter raises ValueError naming it, and no output folder is created."""
-    with pytest.raises(ValueError, match=r"^n_citizens: "):
-        run_single(_config(n_citizens=-5), tmp_path / "out")
-    assert not (tmp_path / "out").exists()
-
-
-def test_run_single_records_the_scenario(tmp_path):
-    """A scenario run is labelled with the scenario's name in the tidy table."""
-    out = run_single(_config(scenario="budget_cut"), tmp_path / "out")
-    table = pd.read_parquet(out / "metrics.parquet")
-    assert set(table["scenario"]) == {"budget_cut"}
-
-
-def test_run_single_labels_the_style_that_ran(tmp_path):
-    """The steering column names the style that actually ran, also when a scenario sets it."""
-    out = run_single(_config(scenario="trust_reform"), tmp_path / "out")
-    table = pd.read_parquet(out / "metrics.parquet")
-    assert set(table["steering"]) == {"switch"}
-
-
-def test_metrics_file_has_ordinary_permissions(tmp_path):
-    """Under umask 022, metrics.parquet is world-readable (0644) like any other new file."""
-    old = os.umask(0o022)
-    try:
-        out = run_single(_config(), tmp_path / "out")
-    finally:
-        os.umask(old)
-    assert stat.S_IMODE((out / "main_metrics.png").stat().st_mode) == 0o644
-    assert stat.S_IMODE((out / "metrics.parquet").stat().st_mode) == 0o644
+# --- the command, end to end -------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_command_runs_and_prints_the_run_folder(tmp_path):
-    """`python -m sim ...` exits 0 and prints the run folder, which holds the outputs."""
-    run_dir = tmp_path / "run"
-    result = _run(["n_citizens=300", f"steps={STEPS}", "seed=4", "steering=experience_based",
-                   f"hydra.run.dir={run_dir}"], tmp_path)
+def test_single_run_writes_outputs_and_prints_its_folder(tmp_path):
+    """``sim`` runs one job with its replicates, draws the figure and prints the folder."""
+    result = _run([*SMALL, f"hydra.run.dir={tmp_path}/run"], tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stdout.strip().splitlines()[-1] == str(run_dir)
-    table = pd.read_parquet(run_dir / "metrics.parquet")
-    validate_tidy(table)
-    assert set(table["steering"]) == {"experience_based"}
-    assert set(table["seed"]) == {4}
-    assert table["step"].max() == STEPS
-    assert (run_dir / "main_metrics.png").read_bytes()[:8] == PNG_MAGIC
+    folder = Path(result.stdout.strip().splitlines()[-1])
+    assert folder == tmp_path / "run"
+    for name in (jobs.TIMESERIES, jobs.SUMMARY, jobs.PROVENANCE, jobs.MARKER):
+        assert (folder / name).is_file()
+    assert (folder / "main_metrics.png").read_bytes()[:8] == PNG_MAGIC
+    assert (folder / ".hydra" / "config.yaml").is_file()
 
 
 @pytest.mark.slow
-def test_command_rejects_bad_value_cleanly(tmp_path):
-    """A bad value exits 2 with one 'error: n_citizens ...' line, no traceback, no run folder."""
-    run_dir = tmp_path / "run"
-    result = _run(["n_citizens=-5", "steps=2", f"hydra.run.dir={run_dir}"], tmp_path)
+def test_bad_value_exits_2_with_one_line_and_writes_nothing(tmp_path):
+    """A bad value exits with code 2, one line on stderr, no traceback and no folder."""
+    result = _run(["population.n_citizens=-5"], tmp_path)
     assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: n_citizens")
-    assert "[10, " in lines[0]
-    assert "Traceback" not in result.stderr
-    assert result.stdout.strip() == ""
-    assert not run_dir.exists()
+    assert result.stderr.strip().splitlines() == [
+        "error: population.n_citizens: must be an integer in [10, 10000000], got -5"]
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not any(tmp_path.iterdir())
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("override", "key"), [("bogus=1", "bogus"), ("n_citizens=abc", "n_citizens")])
-def test_command_rejects_unknown_key_and_wrong_type(tmp_path, override, key):
-    """Hydra's schema refuses an unknown key or a mistyped value, naming it, without a traceback."""
-    run_dir = tmp_path / "run"
-    result = _run([override, "steps=2", f"hydra.run.dir={run_dir}"], tmp_path)
-    assert result.returncode != 0
-    assert key in result.stderr
-    assert "Traceback" not in result.stderr
-    assert not run_dir.exists()
+def test_help_and_cfg_keep_working(tmp_path):
+    """``sim --help`` lists the groups; ``sim --cfg job`` prints the composed config."""
+    helped = _run(["--help"], tmp_path)
+    assert helped.returncode == 0
+    for group in ("steering", "population", "scenario", "launcher", "sweep"):
+        assert f"{group}:" in helped.stdout
+    shown = _run(["--cfg", "job", "steering=co_creation"], tmp_path)
+    assert shown.returncode == 0
+    assert "facilitation: 0.6" in shown.stdout and "n_citizens: 2000" in shown.stdout
+
+
+def _sweep(tmp_path, name: str, launcher: str, env: dict | None = None, extra=()):
+    args = ["-m", f"launcher={launcher}", "steering=result_based,experience_based",
+            "population.n_citizens=300,400", "steps=8", "replicates=2",
+            f"hydra.sweep.dir={tmp_path}/{name}", *extra]
+    return _run(args, tmp_path, env)
 
 
 @pytest.mark.slow
-def test_command_selects_a_scenario_by_name(tmp_path):
-    """`python -m sim scenario=budget_cut` runs the preset and labels the table with it."""
-    run_dir = tmp_path / "run"
-    result = _run(["scenario=budget_cut", "n_citizens=300", "steps=2",
-                   f"hydra.run.dir={run_dir}"], tmp_path)
-    assert result.returncode == 0, result.stderr
-    table = pd.read_parquet(run_dir / "metrics.parquet")
-    assert set(table["scenario"]) == {"budget_cut"}
+def test_parallel_and_basic_launchers_give_identical_results(tmp_path):
+    """The same sweep gives the same sweep.parquet with the basic and the local launcher."""
+    basic, local = _sweep(tmp_path, "basic", "basic"), _sweep(tmp_path, "local", "local")
+    assert basic.returncode == 0 and local.returncode == 0, basic.stderr + local.stderr
+    a = pd.read_parquet(tmp_path / "basic" / "sweep.parquet")
+    b = pd.read_parquet(tmp_path / "local" / "sweep.parquet")
+    assert a["job_id"].nunique() == 4
+    pd.testing.assert_frame_equal(a, b)
+    assert "points done" in local.stderr
+
+
+@pytest.mark.slow
+def test_a_failing_job_does_not_stop_the_others(tmp_path):
+    """One failing job: the others finish, the sweep exits 1 and says where to look."""
+    result = _sweep(tmp_path, "s", "basic", env={"SIM_FAIL_JOB": "n_citizens=400,replicates=2,"
+                                                                 "steering=experience_based"})
+    assert result.returncode == 1
+    assert "1 of 4 jobs failed" in result.stderr
+    table = pd.read_parquet(tmp_path / "s" / "sweep.parquet")
+    assert table["job_id"].nunique() == 3
+    failed = [p for p in (tmp_path / "s").rglob(jobs.ERROR)]
+    assert len(failed) == 1 and "injected failure" in failed[0].read_text()
+
+
+@pytest.mark.slow
+def test_sweep_killed_half_way_resumes_to_the_same_rows(tmp_path):
+    """SIGKILL half-way, then the same command: exactly the rows of an uninterrupted sweep."""
+    whole = _sweep(tmp_path, "whole", "basic", extra=["steps=30"])
+    assert whole.returncode == 0, whole.stderr
+    args = [sys.executable, "-m", "sim", "-m", "launcher=basic",
+            "steering=result_based,experience_based", "population.n_citizens=300,400",
+            "steps=30", "replicates=2", f"hydra.sweep.dir={tmp_path}/cut"]
+    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list((tmp_path / "cut").rglob(jobs.MARKER)):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = len(list((tmp_path / "cut").rglob(jobs.MARKER)))
+    assert 1 <= done < 4
+    resumed = _run(args[3:], tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    a = pd.read_parquet(tmp_path / "whole" / "sweep.parquet")
+    b = pd.read_parquet(tmp_path / "cut" / "sweep.parquet")
+    pd.testing.assert_frame_equal(a, b)
+    assert not [p for p in (tmp_path / "cut").rglob(".*") if p.is_file()
+                and p.name.startswith(".timeseries")]
+
+
+@pytest.mark.slow
+def test_sim_collect_gathers_a_sweep_folder(tmp_path):
+    """``sim-collect DIR`` rebuilds sweep.parquet and summary.csv; bad usage exits 2."""
+    assert _sweep(tmp_path, "s", "basic").returncode == 0
+    (tmp_path / "s" / "sweep.parquet").unlink()
+    collect = [sys.executable, "-c", "from sim.cli import collect_main; collect_main()"]
+    ok = subprocess.run([*collect, str(tmp_path / "s")], capture_output=True, text=True,
+                        check=False)
+    assert ok.returncode == 0 and "4 jobs, 0 failed" in ok.stdout
+    assert (tmp_path / "s" / "sweep.parquet").is_file()
+    bad = subprocess.run([*collect, str(tmp_path / "missing")], capture_output=True, text=True,
+                         check=False)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: usage")
+
+
+def test_results_are_paired_across_jobs():
+    """Replicate k of two jobs that differ only in style starts from the same population."""
+    a = jobs.model_kwargs(_compose(["steering=result_based"]))
+    b = jobs.model_kwargs(_compose(["steering=experience_based"]))
+    from sim import GovernanceModel
+
+    seed = jobs.replicate_seeds(0, 1)[0]
+    ma, mb = GovernanceModel(rng=seed, **a), GovernanceModel(rng=seed, **b)
+    np.testing.assert_array_equal(ma.citizens.need, mb.citizens.need)

@@ -1,0 +1,75 @@
+"""Hydra callbacks: a progress line during sweeps and collection at their end."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from sim.jobs import MARKER, STATUS, collect
+
+#: Outcome of the last sweep in this process: (sweep folder, jobs failed), for the exit code.
+LAST_SWEEP: dict[str, Any] = {}
+
+
+class SweepCallback(Callback):
+    """Show points done / total with elapsed time and an estimate; collect at the end."""
+
+    def __init__(self) -> None:
+        """Create the callback (Hydra instantiates it from ``hydra/default.yaml``)."""
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the progress thread (launchers send callbacks to workers)."""
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Recreate the thread state after unpickling."""
+        self.__init__()
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Start the progress line."""
+        sweep = Path(config.hydra.sweep.dir)
+        total = int(os.environ.get("SIM_SWEEP_TOTAL", "0"))
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._progress, args=(sweep, total), daemon=True)
+        self._thread.start()
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Stop the progress line, collect the sweep and remember how many jobs failed."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        sweep = Path(config.hydra.sweep.dir)
+        _, status = collect(sweep)
+        failed = status[status["status"] == "failed"]
+        LAST_SWEEP.update(folder=sweep, failed=len(failed), jobs=len(status),
+                          failed_jobs=list(failed["job"]))
+
+    def _progress(self, sweep: Path, total: int) -> None:
+        start = time.monotonic()
+        while not self._stop.wait(0.5):
+            done = _count(sweep)
+            elapsed = time.monotonic() - start
+            eta = f", about {elapsed / done * (total - done):.0f} s left" if done and total else ""
+            of = f"/{total}" if total else ""
+            sys.stderr.write(f"\rsweep: {done}{of} points done, {elapsed:.0f} s elapsed{eta}   ")
+            sys.stderr.flush()
+        sys.stderr.write(f"\rsweep: {_count(sweep)}{'/' + str(total) if total else ''} points "
+                         f"done, {time.monotonic() - start:.0f} s{' ' * 30}\n")
+
+
+def _count(sweep: Path) -> int:
+    """Finished points: complete markers plus failures."""
+    if not sweep.exists():
+        return 0
+    complete = sum(1 for _ in sweep.rglob(MARKER))
+    failed = sum(1 for p in sweep.rglob(STATUS) if '"failed"' in p.read_text())
+    return complete + failed

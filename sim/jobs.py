@@ -1,0 +1,237 @@
+"""A job: one parameter point run for ``replicates`` paired seeds, written atomically.
+
+Replicate k of every job uses the k-th seed spawned from the root seed
+(``SeedSequence``), so jobs that differ only in their parameters are compared on common
+random numbers. A job folder holds, each written to a temporary name and renamed:
+
+* ``timeseries.parquet`` — the tidy table: job id, replicate, seed, every swept
+  parameter, then ``step``, ``metric``, ``value``;
+* ``summary.json`` — final-year means per metric per replicate, their mean and 95% CI;
+* ``provenance.json`` — composed config, overrides, seeds, versions, git commit, host,
+  start and end times;
+* ``COMPLETE`` — written last, holding the hash of the job's config; a job whose marker
+  matches its config is skipped when a sweep is resumed.
+
+A failing job writes ``error.txt`` and ``status.json`` (failed) and does not stop others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import socket
+import subprocess
+import tempfile
+import traceback
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.model import GovernanceModel
+from sim.results import to_tidy, validate_tidy, write_atomic
+from sim.schema import MODEL_FIELDS, POPULATION_FIELDS
+
+MARKER, STATUS, ERROR = "COMPLETE", "status.json", "error.txt"
+TIMESERIES, SUMMARY, PROVENANCE = "timeseries.parquet", "summary.json", "provenance.json"
+#: Packages whose versions the results depend on.
+PACKAGES = ("samskabelse", "mesa", "numpy", "scipy", "pandas", "pyarrow", "hydra-core")
+
+
+def replicate_seeds(root: int, replicates: int) -> list[int]:
+    """The seeds of replicates 0..n-1, spawned from ``root`` (the same in every job)."""
+    children = np.random.SeedSequence(root).spawn(replicates)
+    return [int(c.generate_state(1, dtype=np.uint64)[0] % (2**63)) for c in children]
+
+
+def model_kwargs(cfg: dict[str, Any]) -> dict[str, Any]:
+    """GovernanceModel keyword arguments from a composed config (plain dict)."""
+    steering = dict(cfg["steering"])
+    name = steering.pop("name")
+    if name in ("mixed", "switch"):
+        from sim.policies import make_style
+
+        steering["first"] = make_style(steering["first"])
+        steering["second"] = make_style(steering["second"])
+    elif name == "co_creation":
+        steering["domains"] = tuple(steering.get("domains") or ())
+    params = {k: cfg["population"][k] for k in POPULATION_FIELDS}
+    params.update({k: cfg["model"][k] for k in MODEL_FIELDS})
+    return {"steering": name, "steering_params": steering, **params}
+
+
+def validate(cfg: dict[str, Any]) -> None:
+    """Check every value of a config against its allowed range, without running anything.
+
+    Raises ``ValueError`` whose message starts with the key as the command line spells it
+    (``population.n_citizens``, ``steering.incentive``).
+    """
+    from sim.arena import frame_mask
+    from sim.params import ModelParams
+    from sim.policies import make_style
+    from sim.population import domain_names
+
+    for key in ("seed", "steps", "replicates"):
+        value, low = cfg[key], (0 if key == "seed" else 1)
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"{key}: must be an integer >= {low}, got {value!r}")
+    kwargs = model_kwargs(cfg)
+    steering, steering_params = kwargs.pop("steering"), kwargs.pop("steering_params")
+    try:
+        params = ModelParams.from_dict(kwargs)
+    except ValueError as exc:
+        key = str(exc).split(":", 1)[0]
+        group = "population" if key in POPULATION_FIELDS else "model"
+        raise ValueError(f"{group}.{exc}") from None
+    try:
+        style = make_style(steering, steering_params)
+        arena = style.arena(1)
+        if arena is not None:
+            frame_mask(domain_names(params.n_domains), arena)
+    except ValueError as exc:
+        raise ValueError(f"steering.{exc}") from None
+
+
+def config_hash(cfg: dict[str, Any]) -> str:
+    """A stable hash of a job's config (what resume compares)."""
+    return hashlib.sha256(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def is_complete(folder: Path, cfg: dict[str, Any]) -> bool:
+    """Whether ``folder`` holds a finished job with this exact config."""
+    marker = folder / MARKER
+    return marker.exists() and marker.read_text().strip() == config_hash(cfg)
+
+
+def _write_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
+
+
+def _git_commit() -> str | None:
+    try:
+        root = Path(__file__).resolve().parents[1]
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                             text=True, timeout=5, check=False)
+        return out.stdout.strip() or None
+    except OSError:
+        return None
+
+
+def _versions() -> dict[str, str | None]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    out["python"] = platform.python_version()
+    return out
+
+
+def summarise(tidy: pd.DataFrame, steps: int) -> dict[str, Any]:
+    """Final-year (last 12 steps) mean per metric per replicate, their mean and 95% CI."""
+    last = tidy[tidy["step"] > max(steps - 12, 0)]
+    per = last.groupby(["metric", "replicate"])["value"].mean().unstack("replicate")
+    out: dict[str, Any] = {}
+    for metric, row in per.iterrows():
+        values = row.dropna().to_numpy()
+        mean = float(values.mean()) if values.size else None
+        if values.size > 1 and values.std() > 0:
+            low, high = stats.t.interval(0.95, values.size - 1, loc=values.mean(),
+                                         scale=stats.sem(values))
+            ci = [float(low), float(high)]
+        else:
+            ci = [mean, mean]
+        out[metric] = {"replicates": [None if np.isnan(v) else float(v) for v in row.to_numpy()],
+                       "mean": mean, "ci95": ci}
+    return out
+
+
+def run_job(cfg: dict[str, Any], folder: Path, job_id: str, swept: dict[str, Any],
+            overrides: list[str]) -> pd.DataFrame:
+    """Run one job into ``folder`` and return its tidy table."""
+    started = datetime.now(UTC).isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in (TIMESERIES, SUMMARY, PROVENANCE, STATUS, MARKER, ERROR):
+        for stale in folder.glob(f".{name}.*"):  # temporaries of a killed earlier attempt
+            stale.unlink()
+        if name != STATUS:
+            (folder / name).unlink(missing_ok=True)
+    fail = os.environ.get("SIM_FAIL_JOB")
+    if fail and fail in job_id:  # fault injection, to test failure handling end to end
+        raise RuntimeError(f"injected failure (SIM_FAIL_JOB={fail!r})")
+    seeds = replicate_seeds(cfg["seed"], cfg["replicates"])
+    kwargs = model_kwargs(cfg)
+    frames = []
+    for k, seed in enumerate(seeds):
+        model = GovernanceModel(rng=seed, **kwargs)
+        for _ in range(cfg["steps"]):
+            model.step()
+        frames.append(to_tidy(model.metrics_frame(), job_id=job_id, replicate=k, seed=seed,
+                              **swept))
+    tidy = validate_tidy(pd.concat(frames, ignore_index=True))
+    write_atomic(tidy, folder / TIMESERIES)
+    _write_text(folder / SUMMARY, json.dumps(summarise(tidy, cfg["steps"]), indent=1))
+    provenance = {
+        "job_id": job_id, "config": cfg, "overrides": overrides, "swept": swept,
+        "root_seed": cfg["seed"], "seeds": seeds, "versions": _versions(),
+        "git_commit": _git_commit(), "host": socket.gethostname(),
+        "platform": platform.platform(), "started": started,
+        "finished": datetime.now(UTC).isoformat(),
+    }
+    _write_text(folder / PROVENANCE, json.dumps(provenance, indent=1, default=str))
+    _write_text(folder / STATUS, json.dumps({"status": "complete"}))
+    _write_text(folder / MARKER, config_hash(cfg))
+    return tidy
+
+
+def record_failure(folder: Path, exc: BaseException) -> None:
+    """Write the error and its traceback into the job's folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = "".join(traceback.format_exception(exc))
+    _write_text(folder / ERROR, text)
+    _write_text(folder / STATUS, json.dumps({"status": "failed", "error": str(exc)}))
+
+
+def collect(sweep: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Gather every job under ``sweep`` into ``sweep.parquet`` and ``summary.csv``.
+
+    Returns the tidy table and the status table (one row per job folder).
+    """
+    frames, status_rows, summary_rows = [], [], []
+    for status_file in sorted(sweep.rglob(STATUS)):
+        folder = status_file.parent
+        status = json.loads(status_file.read_text())
+        job = folder.relative_to(sweep).as_posix()
+        status_rows.append({"job": job, "status": status["status"],
+                            "error": status.get("error", "")})
+        if status["status"] != "complete" or not (folder / MARKER).exists():
+            continue
+        tidy = pd.read_parquet(folder / TIMESERIES)
+        frames.append(tidy)
+        keys = {c: tidy[c].iloc[0] for c in tidy.columns
+                if c not in ("replicate", "seed", "step", "metric", "value")}
+        for metric, entry in json.loads((folder / SUMMARY).read_text()).items():
+            summary_rows.append({**keys, "metric": metric, "mean": entry["mean"],
+                                 "ci95_low": entry["ci95"][0], "ci95_high": entry["ci95"][1],
+                                 "replicates": len(entry["replicates"])})
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["job_id", "replicate", "seed", "step", "metric", "value"])
+    if frames:
+        table = table.sort_values(["job_id", "replicate", "metric", "step"], kind="stable")
+        write_atomic(table.reset_index(drop=True), sweep / "sweep.parquet")
+        summary = pd.DataFrame(summary_rows).sort_values(["job_id", "metric"], kind="stable")
+        _write_text(sweep / "summary.csv", summary.to_csv(index=False))
+    return table, pd.DataFrame(status_rows, columns=["job", "status", "error"])
