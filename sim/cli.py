@@ -79,45 +79,68 @@ def _split(argv: list[str]) -> tuple[bool, list[str]]:
     return multirun, [a for a in argv if a not in ("-m", "--multirun")]
 
 
-def expand(overrides: list[str]) -> list[list[str]]:
-    """Every point a command line (with ``sweep=NAME`` params) asks for, as override lists."""
+#: Config groups: an override of one of these changes the defaults list (a new compose).
+GROUPS = ("steering", "population", "model", "scenario", "launcher", "sweep", "experiment")
+
+
+def _axes(overrides: list[str]) -> tuple[list[str], list[tuple[str, list[str]]],
+                                         list[tuple[str, list[Any]]]]:
+    """Split a command line into fixed overrides, group sweep axes and value sweep axes.
+
+    ``sweep=NAME`` and ``experiment=NAME`` sweep params are read from the composed config.
+    """
     parser = OverridesParser.create()
-    parsed = parser.parse_overrides(overrides)
-    fixed = [o.input_line for o in parsed if not o.is_sweep_override()
-             and not o.key_or_group.startswith("hydra")]
-    axes = [[f"{o.key_or_group}={v}" for v in o.sweep_string_iterator()]
-            for o in parsed if o.is_sweep_override()]
+    parsed = [o for o in parser.parse_overrides(overrides)
+              if not o.key_or_group.startswith("hydra")]
+    fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
+    sweeps = {o.key_or_group: o for o in parsed if o.is_sweep_override()}
     with initialize_config_module(config_module="sim.configs", version_base="1.3"):
         base = compose(config_name="config", overrides=fixed, return_hydra_config=True)
-    params = OmegaConf.select(base, "hydra.sweeper.params") or {}
-    swept = {o.key_or_group for o in parsed if o.is_sweep_override()}
-    for key, value in params.items():
-        if key not in swept:
+    for key, value in (OmegaConf.select(base, "hydra.sweeper.params") or {}).items():
+        if key not in sweeps:
             (o,) = parser.parse_overrides([f"{key}={value}"])
-            values = list(o.sweep_string_iterator()) if o.is_sweep_override() else [str(value)]
-            axes.append([f"{key}={v}" for v in values])
-    return [fixed + list(point) for point in itertools.product(*axes)] if axes else [fixed]
+            if o.is_sweep_override():
+                sweeps[key] = o
+            else:
+                fixed.append(o.input_line)
+    groups = [(k, list(o.sweep_string_iterator())) for k, o in sweeps.items() if k in GROUPS]
+    values = [(k, list(o.sweep_iterator())) for k, o in sweeps.items() if k not in GROUPS]
+    return fixed, groups, values
 
 
 def check(argv: list[str]) -> int:
-    """Compose and validate every point; return how many; raise ConfigError on the first bad."""
+    """Compose and validate every point; return how many; raise ConfigError on the first bad.
+
+    One compose per combination of group choices; swept values are then set on that typed
+    config (so unknown keys and wrong types still fail) and range-checked.
+    """
     _, overrides = _split(argv)
     try:
-        points = expand(overrides)
+        fixed, groups, values = _axes(overrides)
     except Exception as exc:  # noqa: BLE001 - any composition error becomes one line
         raise ConfigError(explain(exc)) from None
+    count = 0
     with initialize_config_module(config_module="sim.configs", version_base="1.3"):
-        for point in points:
+        for choice in itertools.product(*[[(k, v) for v in vs] for k, vs in groups]):
             try:
-                cfg = compose(config_name="config", overrides=point)
+                cfg = compose(config_name="config",
+                              overrides=fixed + [f"{k}={v}" for k, v in choice])
             except (ConfigCompositionException, MissingConfigException,
                     OmegaConfBaseException) as exc:
                 raise ConfigError(explain(exc)) from None
-            try:
-                jobs.validate(OmegaConf.to_container(cfg, resolve=True))
-            except ValueError as exc:
-                raise ConfigError(str(exc)) from None
-    return len(points)
+            for point in itertools.product(*[[(k, v) for v in vs] for k, vs in values]):
+                point_cfg = cfg.copy()
+                try:
+                    for key, value in point:
+                        OmegaConf.update(point_cfg, key, value, merge=True)
+                except OmegaConfBaseException as exc:
+                    raise ConfigError(explain(exc)) from None
+                try:
+                    jobs.validate(OmegaConf.to_container(point_cfg, resolve=True))
+                except ValueError as exc:
+                    raise ConfigError(str(exc)) from None
+                count += 1
+    return count
 
 
 def _swept(hc: Any, cfg: DictConfig) -> dict[str, Any]:

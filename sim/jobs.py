@@ -17,6 +17,7 @@ A failing job writes ``error.txt`` and ``status.json`` (failed) and does not sto
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -40,6 +41,9 @@ from sim.schema import MODEL_FIELDS, POPULATION_FIELDS
 
 MARKER, STATUS, ERROR = "COMPLETE", "status.json", "error.txt"
 TIMESERIES, SUMMARY, PROVENANCE = "timeseries.parquet", "summary.json", "provenance.json"
+#: Run-key names the tidy table reserves, and what a swept key of that name is called.
+RESERVED = {"seed": "root_seed", "job_id": "job_id_param", "replicate": "replicate_param",
+            "step": "step_param", "metric": "metric_param", "value": "value_param"}
 #: Packages whose versions the results depend on.
 PACKAGES = ("samskabelse", "mesa", "numpy", "scipy", "pandas", "pyarrow", "hydra-core")
 
@@ -119,6 +123,7 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+@functools.cache
 def _git_commit() -> str | None:
     try:
         root = Path(__file__).resolve().parents[1]
@@ -129,6 +134,7 @@ def _git_commit() -> str | None:
         return None
 
 
+@functools.cache
 def _versions() -> dict[str, str | None]:
     out = {}
     for name in PACKAGES:
@@ -174,6 +180,7 @@ def run_job(cfg: dict[str, Any], folder: Path, job_id: str, swept: dict[str, Any
         raise RuntimeError(f"injected failure (SIM_FAIL_JOB={fail!r})")
     seeds = replicate_seeds(cfg["seed"], cfg["replicates"])
     kwargs = model_kwargs(cfg)
+    swept = {RESERVED.get(k, k): v for k, v in swept.items()}
     frames = []
     for k, seed in enumerate(seeds):
         model = GovernanceModel(rng=seed, **kwargs)
