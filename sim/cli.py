@@ -32,6 +32,12 @@ from sim.schema import register
 
 register()
 
+#: ``${sim.abspath:PATH}``: PATH made absolute against the command's working directory.
+#: Cached, so it is resolved once, in the command: a remote launcher's workers (Ray),
+#: whose working directory is elsewhere, then write into the same folder.
+if not OmegaConf.has_resolver("sim.abspath"):
+    OmegaConf.register_new_resolver("sim.abspath", os.path.abspath, use_cache=True)
+
 #: Hydra's own flags; with any of them the command goes to Hydra untouched.
 HYDRA_FLAGS = ("--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "-i", "--package", "-p",
                "--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd",
@@ -187,9 +193,21 @@ def _hydra_main(cfg: DictConfig) -> None:
         print(folder)
 
 
+def _absolute_dirs(argv: list[str]) -> list[str]:
+    """``hydra.sweep.dir`` / ``hydra.run.dir`` overrides made absolute (workers run elsewhere)."""
+    out = []
+    for arg in argv:
+        key, sep, value = arg.partition("=")
+        if key in ("hydra.sweep.dir", "hydra.run.dir") and sep and value \
+                and not value.startswith(("/", "$")):
+            arg = f"{key}={os.path.abspath(value)}"
+        out.append(arg)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: validate everything, then let Hydra run it."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _absolute_dirs(list(sys.argv[1:] if argv is None else argv))
     if not any(a.split("=")[0] in HYDRA_FLAGS for a in argv):
         try:
             total = check(argv)
