@@ -17,11 +17,11 @@ run: $(STAMP)
 	$(BIN)/sim
 
 test: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks hydra_plugins
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks hydra_plugins
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
