@@ -28,6 +28,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim import callbacks, jobs
 from sim.plots import plot_main_metrics
+from sim.results import atomic
 from sim.schema import register
 
 register()
@@ -187,9 +188,7 @@ def _hydra_main(cfg: DictConfig) -> None:
             labelled = tidy.copy()
             labelled.insert(0, "steering", plain["steering"]["name"])
             fig = plot_main_metrics(labelled)
-            tmp = folder / ".main_metrics.tmp.png"
-            fig.savefig(tmp, dpi=110, format="png")
-            tmp.replace(folder / "main_metrics.png")
+            atomic(folder / "main_metrics.png", lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
         print(folder)
 
 

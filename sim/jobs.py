@@ -24,7 +24,6 @@ import os
 import platform
 import socket
 import subprocess
-import tempfile
 import traceback
 from datetime import UTC, datetime
 from importlib import metadata
@@ -36,7 +35,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.model import GovernanceModel
-from sim.results import to_tidy, validate_tidy, write_atomic
+from sim.results import to_tidy, validate_tidy, write_atomic, write_text_atomic
 from sim.schema import MODEL_FIELDS, POPULATION_FIELDS
 
 MARKER, STATUS, ERROR = "COMPLETE", "status.json", "error.txt"
@@ -114,13 +113,7 @@ def is_complete(folder: Path, cfg: dict[str, Any]) -> bool:
 
 
 def _write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    os.replace(tmp, path)
+    write_text_atomic(text, path)
 
 
 @functools.cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,12 @@ def validate_tidy(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def write_atomic(df: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write ``df`` as Parquet to a temporary name in the same folder, then rename it."""
+def atomic(path: str | os.PathLike, write: Callable[[str], object]) -> Path:
+    """Call ``write(tmp)`` on a temporary name beside ``path``, then rename it to ``path``.
+
+    Readers never see a half-written file, and a killed writer leaves only a hidden
+    ``.<name>.*`` temporary, which the next attempt removes.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -57,9 +62,19 @@ def write_atomic(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     os.umask(umask)
     try:
         os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
-        df.to_parquet(tmp, index=False)
+        write(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def write_atomic(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write ``df`` as Parquet atomically (see :func:`atomic`)."""
+    return atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+
+
+def write_text_atomic(text: str, path: str | os.PathLike) -> Path:
+    """Write ``text`` atomically (see :func:`atomic`)."""
+    return atomic(path, lambda tmp: Path(tmp).write_text(text))
