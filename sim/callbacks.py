@@ -16,6 +16,8 @@ from sim.jobs import MARKER, STATUS, collect
 
 #: Outcome of the last sweep in this process: (sweep folder, jobs failed), for the exit code.
 LAST_SWEEP: dict[str, Any] = {}
+#: An error a launcher raised during the last sweep (set by the sim sweeper plugin).
+LAUNCH_ERROR: dict[str, str] = {}
 
 
 class SweepCallback(Callback):
@@ -51,7 +53,8 @@ class SweepCallback(Callback):
         _, status = collect(sweep)
         failed = status[status["status"] == "failed"]
         LAST_SWEEP.update(folder=sweep, failed=len(failed), jobs=len(status),
-                          failed_jobs=list(failed["job"]))
+                          failed_jobs=list(failed["job"]),
+                          complete=int((status["status"] == "complete").sum()))
 
     def _progress(self, sweep: Path, total: int) -> None:
         start = time.monotonic()

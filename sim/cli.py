@@ -219,11 +219,22 @@ def main(argv: list[str] | None = None) -> None:
     if callbacks.LAST_SWEEP:
         sweep = callbacks.LAST_SWEEP
         print(sweep["folder"])
+        launch = _launch_error()
+        if launch:
+            total = int(os.environ.get("SIM_SWEEP_TOTAL", "0"))
+            print(f"error: the launcher stopped ({launch}); {sweep['complete']} of {total} points "
+                  f"finished and were collected; run the same command to resume", file=sys.stderr)
+            sys.exit(1)
         if sweep["failed"]:
             print(f"error: {sweep['failed']} of {sweep['jobs']} jobs failed; see error.txt in "
                   + ", ".join(str(Path(sweep['folder']) / j) for j in sweep["failed_jobs"][:5]),
                   file=sys.stderr)
             sys.exit(1)
+
+
+def _launch_error() -> str | None:
+    """The error a launcher raised during the last sweep, if any."""
+    return callbacks.LAUNCH_ERROR.get("error")
 
 
 def collect_main(argv: list[str] | None = None) -> None:

@@ -291,3 +291,40 @@ def test_results_are_paired_across_jobs():
     seed = jobs.replicate_seeds(0, 1)[0]
     ma, mb = GovernanceModel(rng=seed, **a), GovernanceModel(rng=seed, **b)
     np.testing.assert_array_equal(ma.citizens.need, mb.citizens.need)
+
+
+def test_a_launcher_error_is_kept_for_one_line_and_collection(monkeypatch):
+    """The sim sweeper keeps a launcher's error (first line) instead of raising it."""
+    from hydra_plugins.sim_sweeper import PrevalidatedSweeper
+    from sim.callbacks import LAUNCH_ERROR
+
+    def fail(self, arguments):
+        raise RuntimeError("cluster job 42 was cancelled\nmore details")
+
+    monkeypatch.setattr(PrevalidatedSweeper.__mro__[1], "sweep", fail)
+    assert PrevalidatedSweeper(max_batch_size=None, params=None).sweep([]) == []
+    assert LAUNCH_ERROR == {"error": "RuntimeError: cluster job 42 was cancelled"}
+    LAUNCH_ERROR.clear()
+
+
+@pytest.mark.slow
+def test_launcher_error_exits_1_in_one_line_after_collecting(tmp_path, monkeypatch, capsys):
+    """After a launcher error, sim collects the finished points and exits 1 with one line."""
+    from sim import callbacks, cli
+
+    real = cli._hydra_main
+
+    def run_then_stop() -> None:
+        real()  # the sweep runs; then pretend the launcher raised for a last point
+        callbacks.LAUNCH_ERROR["error"] = "UncompletedJobError: job 42 was cancelled"
+
+    monkeypatch.setattr(cli, "_hydra_main", run_then_stop)
+    with pytest.raises(SystemExit) as code:
+        cli.main(["-m", "launcher=basic", "steering=result_based,experience_based", *SMALL,
+                  f"hydra.sweep.dir={tmp_path}/s"])
+    callbacks.LAUNCH_ERROR.clear()
+    assert code.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err == ("error: the launcher stopped (UncompletedJobError: job 42 was cancelled); "
+                   "2 of 2 points finished and were collected; run the same command to resume")
+    assert (tmp_path / "s" / "sweep.parquet").is_file()

@@ -1,13 +1,17 @@
-"""Hydra plugin: the basic sweeper without its second composition of every job.
+"""Hydra plugin: the basic sweeper for ``sim``.
 
-``sim`` composes and range-checks every point of a sweep before Hydra starts
-(:func:`sim.cli.check`), so Hydra's own check of each batch, which composes every job's
-config once more before launching it, only repeats that work.
+* It does not compose every job twice: ``sim`` composes and range-checks every point of a
+  sweep before Hydra starts (:func:`sim.cli.check`), so Hydra's check of each batch, which
+  composes every job's config once more before launching it, only repeats that work.
+* A launcher that raises (a cluster job killed, a worker lost) does not end the sweep
+  with a traceback: the error is kept for ``sim`` to report in one line, and the points
+  that finished are still collected.
 """
 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper, BasicSweeperConf
 from hydra.core.config_store import ConfigStore
@@ -25,6 +29,19 @@ class PrevalidatedSweeper(BasicSweeper):
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         """Skip the per-batch composition: ``sim`` checked every point before starting."""
+
+    def sweep(self, arguments: list[str]) -> Any:
+        """Run the sweep; keep a launcher's error instead of raising it."""
+        # Hydra's plugin scanner loads this module on its own, so the error goes to a module
+        # that everyone imports the ordinary way.
+        from sim.callbacks import LAUNCH_ERROR
+
+        LAUNCH_ERROR.clear()
+        try:
+            return super().sweep(arguments)
+        except Exception as exc:  # noqa: BLE001 - reported by sim in one line, then collected
+            LAUNCH_ERROR["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+            return []
 
 
 ConfigStore.instance().store(group="hydra/sweeper", name="prevalidated",
