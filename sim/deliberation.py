@@ -91,12 +91,17 @@ def decide(final: np.ndarray, weights: np.ndarray, rule: str) -> tuple[bool, np.
     return bool(ok), decision
 
 
+def utilities(decision: np.ndarray, preferences: np.ndarray) -> np.ndarray:
+    """Each participant's utility: one minus the distance from the decision to their preference."""
+    both = np.vstack([decision[None, ...], preferences]) if preferences.ndim > 1 else np.r_[
+        decision, preferences]
+    return np.maximum(1.0 - distance(both)[0, 1:], 0.0)
+
+
 def party_utilities(decision: np.ndarray, preferences: np.ndarray,
                     parties: np.ndarray) -> np.ndarray:
     """Mean utility of ``decision`` per party label 0, 1, ... (NaN for an absent party)."""
-    both = np.vstack([decision[None, ...], preferences]) if preferences.ndim > 1 else np.r_[
-        decision, preferences]
-    utility = np.maximum(1.0 - distance(both)[0, 1:], 0.0)
+    utility = utilities(decision, preferences)
     return np.array([utility[parties == g].mean() if (parties == g).any() else np.nan
                      for g in range(int(parties.max()) + 1)])
 
@@ -110,9 +115,7 @@ def outcome_measures(decision: np.ndarray, preferences: np.ndarray,
     over the highest party's (1 = every party equally well served); ``parties`` labels
     each participant (default: each is its own party).
     """
-    both = np.vstack([decision[None, ...], preferences]) if preferences.ndim > 1 else np.r_[
-        decision, preferences]
-    utility = np.maximum(1.0 - distance(both)[0, 1:], 0.0)
+    utility = utilities(decision, preferences)
     labels = np.arange(utility.size) if parties is None else np.asarray(parties)
     groups = np.unique(labels)
     means = np.array([utility[labels == g].mean() for g in groups])

@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.model import GovernanceModel
 from sim.results import to_tidy, validate_tidy, write_atomic, write_text_atomic
+from sim.run import simulate
 from sim.schema import MODEL_FIELDS, POPULATION_FIELDS
 
 MARKER, STATUS, ERROR = "COMPLETE", "status.json", "error.txt"
@@ -176,10 +176,8 @@ def run_job(cfg: dict[str, Any], folder: Path, job_id: str, swept: dict[str, Any
     swept = {RESERVED.get(k, k): v for k, v in swept.items()}
     frames = []
     for k, seed in enumerate(seeds):
-        model = GovernanceModel(rng=seed, **kwargs)
-        for _ in range(cfg["steps"]):
-            model.step()
-        frames.append(to_tidy(model.metrics_frame(), job_id=job_id, replicate=k, seed=seed,
+        frame = simulate(steps=cfg["steps"], seed=seed, **kwargs)
+        frames.append(to_tidy(frame, job_id=job_id, replicate=k, seed=seed,
                               **swept))
     tidy = validate_tidy(pd.concat(frames, ignore_index=True))
     write_atomic(tidy, folder / TIMESERIES)

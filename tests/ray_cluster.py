@@ -42,6 +42,8 @@ from typing import NamedTuple
 
 import pytest
 
+from tests.ports import free_ports
+
 #: What to install when the fixture skips (the versions pyproject pins).
 INSTALL = "pip install 'ray[default]==2.60.0' 'hydra-ray-launcher==1.2.2'"
 #: Environment for ``ray start`` and for every driver that connects to it.
@@ -72,13 +74,6 @@ class RayHead(NamedTuple):
         return self.temp_dir / "session_latest" / "logs"
 
 
-def _free_ports(n: int) -> list[int]:
-    """``n`` distinct TCP ports free on 127.0.0.1 right now."""
-    with contextlib.ExitStack() as stack:
-        socks = [stack.enter_context(socket.socket()) for _ in range(n)]
-        for s in socks:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in socks]
 
 
 def die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
@@ -173,7 +168,7 @@ def _wait_ready(proc: subprocess.Popen, head: RayHead, log: Path) -> None:
 def running_head(num_cpus: int = 2) -> Iterator[RayHead]:
     """Start a Ray head on 127.0.0.1, yield it, and stop it and remove its folder."""
     temp_dir = Path(tempfile.mkdtemp(prefix="sim-ray-"))  # short: Ray's socket paths must fit
-    gcs, client, agent = _free_ports(3)
+    gcs, client, agent = free_ports(3)
     head = RayHead(address=f"127.0.0.1:{gcs}",
                    env={**RAY_ENV, "RAY_ADDRESS": f"127.0.0.1:{gcs}"}, temp_dir=temp_dir)
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"} | RAY_ENV | {

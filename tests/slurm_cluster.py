@@ -22,7 +22,6 @@ import ctypes
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -31,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.ports import free_ports
 
 #: Program -> the Debian package that provides it.
 PROGRAMS = {
@@ -105,13 +106,6 @@ def missing_programs() -> dict[str, str]:
     return {p: pkg for p, pkg in PROGRAMS.items() if shutil.which(p, path=SEARCH_PATH) is None}
 
 
-def _free_ports(n: int) -> list[int]:
-    """``n`` distinct TCP ports free on localhost now (held open together while chosen)."""
-    with contextlib.ExitStack() as stack:
-        socks = [stack.enter_context(socket.socket()) for _ in range(n)]
-        for sock in socks:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in socks]
 
 
 def _memory_mb() -> int:
@@ -245,7 +239,7 @@ def running_cluster() -> Iterator[SlurmCluster]:
         sacct.chmod(0o755)
         cpus = os.cpu_count() or 1
         cluster.conf.write_text(slurm_conf(root, cpus, max(int(_memory_mb() * 0.9), 256),
-                                           *_free_ports(2)))
+                                           *free_ports(2)))
         _start(cluster, "munged", [
             "munged", "--foreground", f"--socket={root}/run/munge.socket", f"--key-file={key}",
             f"--pid-file={root}/run/munged.pid", f"--seed-file={root}/munge/munged.seed",
