@@ -52,9 +52,18 @@ class SweepCallback(Callback):
         sweep = Path(config.hydra.sweep.dir)
         _, status = collect(sweep)
         failed = status[status["status"] == "failed"]
+        LAST_SWEEP.clear()
         LAST_SWEEP.update(folder=sweep, failed=len(failed), jobs=len(status),
                           failed_jobs=list(failed["job"]),
                           complete=int((status["status"] == "complete").sum()))
+        if config.get("analysis", {}).get("name") and len(failed) == 0 and not LAUNCH_ERROR \
+                and LAST_SWEEP["complete"]:
+            from sim.report import build_report
+
+            try:
+                LAST_SWEEP["report"] = build_report(sweep)
+            except Exception as exc:  # noqa: BLE001 - results are safe; say why the report is not
+                LAST_SWEEP["report_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
 
     def _progress(self, sweep: Path, total: int) -> None:
         start = time.monotonic()

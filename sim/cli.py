@@ -165,8 +165,12 @@ def _swept(hc: Any, cfg: DictConfig) -> dict[str, Any]:
 
 
 @hydra.main(config_path="configs", config_name="config", version_base="1.3")
-def _hydra_main(cfg: DictConfig) -> None:
-    """Hydra task: run one job (skipped if complete when a sweep is resumed)."""
+def _hydra_main(cfg: DictConfig) -> dict[str, float | None] | None:
+    """Hydra task: run one job (skipped if complete when a sweep is resumed).
+
+    Returns the job's final-year means per metric (what sweepers that adapt read), or
+    ``None`` if it failed.
+    """
     logging.getLogger("MESA").setLevel(logging.WARNING)
     hc = HydraConfig.get()
     plain = OmegaConf.to_container(cfg, resolve=True)
@@ -174,13 +178,13 @@ def _hydra_main(cfg: DictConfig) -> None:
     multirun = hc.mode == RunMode.MULTIRUN
     job_id = hc.job.override_dirname or hc.runtime.choices.get("scenario", "job")
     if multirun and jobs.is_complete(folder, plain):
-        return
+        return jobs.final_means(folder)
     try:
         tidy = jobs.run_job(plain, folder, job_id, _swept(hc, cfg), list(hc.overrides.task))
     except Exception as exc:  # noqa: BLE001 - a failing job must not stop the others
         jobs.record_failure(folder, exc)
         if multirun:
-            return
+            return None
         print(f"error: {exc} (details in {folder / jobs.ERROR})", file=sys.stderr)
         sys.exit(1)
     if not multirun:
@@ -190,6 +194,7 @@ def _hydra_main(cfg: DictConfig) -> None:
             fig = plot_main_metrics(labelled)
             atomic(folder / "main_metrics.png", lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
         print(folder)
+    return jobs.final_means(folder)
 
 
 def _absolute_dirs(argv: list[str]) -> list[str]:
@@ -219,6 +224,12 @@ def main(argv: list[str] | None = None) -> None:
     if callbacks.LAST_SWEEP:
         sweep = callbacks.LAST_SWEEP
         print(sweep["folder"])
+        if sweep.get("report"):
+            print(f"figures: {Path(sweep['folder']) / 'figures'}\nreport: {sweep['report']}")
+        if sweep.get("report_error"):
+            print(f"error: the report could not be built ({sweep['report_error']}); the results are "
+                  f"in {sweep['folder']}; rerun with `sim-report {sweep['folder']}`", file=sys.stderr)
+            sys.exit(1)
         launch = _launch_error()
         if launch:
             total = int(os.environ.get("SIM_SWEEP_TOTAL", "0"))

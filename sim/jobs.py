@@ -84,6 +84,11 @@ def validate(cfg: dict[str, Any]) -> None:
         value, low = cfg[key], (0 if key == "seed" else 1)
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ValueError(f"{key}: must be an integer >= {low}, got {value!r}")
+    analysis = (cfg.get("analysis") or {}).get("name") or ""
+    if analysis:
+        from sim.analysis import analysis_for
+
+        analysis_for(analysis)
     kwargs = model_kwargs(cfg)
     steering, steering_params = kwargs.pop("steering"), kwargs.pop("steering_params")
     try:
@@ -193,6 +198,12 @@ def run_job(cfg: dict[str, Any], folder: Path, job_id: str, swept: dict[str, Any
     _write_text(folder / STATUS, json.dumps({"status": "complete"}))
     _write_text(folder / MARKER, config_hash(cfg))
     return tidy
+
+
+def final_means(folder: Path) -> dict[str, float | None]:
+    """A finished job's final-year mean per metric (from its ``summary.json``)."""
+    summary = json.loads((folder / SUMMARY).read_text())
+    return {metric: entry["mean"] for metric, entry in summary.items()}
 
 
 def record_failure(folder: Path, exc: BaseException) -> None:

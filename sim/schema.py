@@ -91,6 +91,19 @@ def style_schemas() -> dict[str, type]:
 
 
 @dataclasses.dataclass
+class AnalysisSchema:
+    """What an experiment asks and which figures answer it (read by its analysis and report).
+
+    ``name`` selects the analysis in :data:`sim.analysis.ANALYSES`; empty for a plain sweep,
+    which gets the generic analysis (the main metrics by every swept key).
+    """
+
+    name: str = ""
+    question: str = ""
+    figures: list[str] = field(default_factory=list)
+
+
+@dataclasses.dataclass
 class RootSchema:
     """Top-level keys of a run: the seed, the horizon and the replicates of a job."""
 
@@ -99,6 +112,7 @@ class RootSchema:
     replicates: int = 10
     description: str = ""
     figure: bool = True
+    analysis: AnalysisSchema = field(default_factory=AnalysisSchema)
     population: Any = None
     model: Any = None
     steering: Any = None
@@ -114,5 +128,5 @@ def register() -> None:
         cs.store(group="schema/steering", name=name, node=node)
 
 
-__all__ = ["MODEL_FIELDS", "POPULATION_FIELDS", "ModelSchema", "PopulationSchema", "RootSchema",
-           "register", "style_schemas"]
+__all__ = ["MODEL_FIELDS", "POPULATION_FIELDS", "AnalysisSchema", "ModelSchema", "PopulationSchema",
+           "RootSchema", "register", "style_schemas"]
