@@ -48,6 +48,8 @@ EXTRA_METRICS: dict[str, str] = {
     "teaching_quality": "school quality time per professional times the inclusion effect",
     "further_education": "share of citizens with a school case doing well (wellbeing > 0.5)",
     "quality_share": "share of professional time on quality work",
+    "outcome_bottom_quintile": "mean wellbeing of the lowest resource quintile",
+    "outcome_complex": "mean wellbeing of citizens with >= 4 needs",
 }
 
 #: Arena metrics: NaN until an arena has run (acceptability and equity until the first
@@ -89,6 +91,8 @@ def compute_metrics(m: GovernanceModel) -> dict[str, float]:
         "teaching_quality": float(school_quality * m.school_factor),
         "further_education": _mean(w[school] > 0.5),
         "quality_share": float(time_share[QUALITY]),
+        "outcome_bottom_quintile": float(w @ m.bottom_weights),
+        "outcome_complex": _mean(w[complex_mask]),
     }
 
 

@@ -155,6 +155,7 @@ class GovernanceModel(mesa.Model):
         top, bottom = c.resources >= q80, c.resources <= q20
         # equity_gap = wellbeing @ equity_weights (top-quintile mean minus bottom-quintile mean)
         self.equity_weights = top / top.sum() - bottom / bottom.sum()
+        self.bottom_weights = bottom / bottom.sum()
         self.mean_resources = float(c.resources.mean())
         # fixed per citizen: cached terms of the citizens' update
         self.sqrt_resources, self.half_resources = np.sqrt(c.resources), 0.5 * c.resources

@@ -50,6 +50,8 @@ METRIC_LABELS = {
     "budget_used": "spending / budget", "cost_per_outcome": "spending per unit outcome",
     "teaching_quality": "teaching quality (0-1)", "further_education": "go on to further education (share)",
     "bunching_share": "bunched at threshold (share)", "quality_share": "time on quality work (share)",
+    "outcome_bottom_quintile": "wellbeing, lowest resource quintile (0-1)",
+    "outcome_complex": "wellbeing, citizens with >= 4 needs (0-1)",
 }
 
 #: Panels of the main figure: (metric, axis label).
