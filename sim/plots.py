@@ -9,6 +9,7 @@ caption with what is plotted, the replicates and the CI level.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib
@@ -24,7 +25,7 @@ from sim.results import validate_tidy  # noqa: E402
 #: Colour-blind-safe colours (Okabe & Ito 2008) for the steering styles.
 STYLE_COLOURS = {
     "result_based": "#D55E00", "experience_based": "#0072B2", "co_creation": "#009E73",
-    "mixed": "#CC79A7", "switch": "#E69F00",
+    "mixed": "#CC79A7", "switch": "#56B4E9",
 }
 #: Line styles that tell the styles apart where their lines overlap (and in greyscale).
 STYLE_LINES = {"result_based": "-", "experience_based": "--", "co_creation": "-.", "mixed": ":",
@@ -77,9 +78,12 @@ def caption_text(replicates: int, what: str = "Lines are means", level: float = 
 
 def finish(fig: Figure, title: str, caption: str) -> Figure:
     """Give a figure its question as title and its caption at the bottom."""
-    fig.suptitle(title, fontsize=12)
-    fig.get_layout_engine().set(rect=(0, 0.045, 1, 0.955))
-    fig.text(0.01, 0.008, caption, fontsize=8, va="bottom", ha="left", wrap=True)
+    width, height = fig.get_size_inches()
+    lines = textwrap.wrap(caption, width=int(width * 15.5)) or [""]
+    bottom = (0.06 + 0.15 * len(lines)) / height  # inches of caption, as a share of the height
+    fig.suptitle(textwrap.fill(title, width=int(width * 9)), fontsize=12)
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+    fig.text(0.01, 0.03 / height, "\n".join(lines), fontsize=8, va="bottom", ha="left")
     return fig
 
 

@@ -68,15 +68,16 @@ def final_year(table: pd.DataFrame, steps: int | None = None) -> pd.DataFrame:
             .reset_index())
 
 
-def paired_differences(final: pd.DataFrame, key: str, reference: str,
-                       level: float = LEVEL) -> pd.DataFrame:
+def paired_differences(final: pd.DataFrame, key: str, reference: str, level: float = LEVEL,
+                       over: Sequence[str] = ()) -> pd.DataFrame:
     """Paired differences ``option − reference`` of ``key`` per metric, with their CIs.
 
     Replicates are paired on ``seed`` (the same seed under every option). Other point
-    keys, if any, are kept as groups. Returns the group keys, ``metric``, ``option``,
+    keys, if any, are kept as groups, and so are the columns ``over`` (e.g. ``step`` for
+    a difference at every step). Returns the group keys, ``metric``, ``option``,
     ``mean``, ``low``, ``high``, ``n``, ``p`` (paired t-test).
     """
-    others = [c for c in point_keys(final) if c != key]
+    others = [c for c in point_keys(final) if c != key] + list(over)
     rows = []
     for group, frame in final.groupby([*others, "metric"], sort=True, dropna=False):
         group = group if isinstance(group, tuple) else (group,)
