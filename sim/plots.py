@@ -181,14 +181,22 @@ def plot_heatmaps(summary: pd.DataFrame, x: str, y: str, metrics: Sequence[str],
         ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns], fontsize=8)
         ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index], fontsize=8)
         mid = np.nanmean(grid.to_numpy())
+        digits = _digits(np.nanmax(np.abs(grid.to_numpy())))
         for (i, j), value in np.ndenumerate(grid.to_numpy()):
-            ax.text(j, i, f"{value:.3f}\n±{half.to_numpy()[i, j]:.3f}", ha="center",
+            ax.text(j, i, f"{value:.{digits}f}\n±{half.to_numpy()[i, j]:.{digits}f}", ha="center",
                     va="center", fontsize=6.5, color="white" if value < mid else "black")
         ax.set_xlabel(x, fontsize=8)
         ax.set_ylabel(y, fontsize=8)
         ax.set_title(metric, fontsize=10)
         fig.colorbar(image, ax=ax, label=METRIC_LABELS.get(metric, metric), shrink=0.85)
     return finish(fig, title, caption)
+
+
+def _digits(largest: float) -> int:
+    """Decimals that show two significant digits of the largest value (at least 3)."""
+    if not np.isfinite(largest) or largest <= 0:
+        return 3
+    return int(max(3, min(6, 1 - np.floor(np.log10(largest)))))
 
 
 def plot_curves(summary: pd.DataFrame, x: str, metrics: Sequence[str], title: str, caption: str,
