@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from sim.results import validate_tidy  # noqa: E402
 
@@ -151,6 +152,7 @@ def plot_differences(diffs: pd.DataFrame, metrics: Sequence[str], reference: str
             ax.errorbar(r["mean"], i, xerr=[[r["mean"] - r["low"]], [r["high"] - r["mean"]]],
                         fmt="o", color=colour(option, i), capsize=4, label=label(option))
         ax.axvline(0, color="0.3", lw=1)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.set_yticks(range(len(options)), [label(o) for o in options], fontsize=8)
         ax.set_ylim(-0.7, len(options) - 0.3)
         ax.set_title(metric, fontsize=10)
