@@ -54,6 +54,8 @@ METRIC_LABELS = {
     "bunching_share": "bunched at threshold (share)", "quality_share": "time on quality work (share)",
     "outcome_bottom_quintile": "wellbeing, lowest resource quintile (0-1)",
     "outcome_complex": "wellbeing, citizens with >= 4 needs (0-1)",
+    "Δ true_outcome": "wellbeing, difference vs no arenas",
+    "Δ citizen_trust": "trust, difference vs no arenas",
 }
 
 #: Panels of the main figure: (metric, axis label).
@@ -89,7 +91,7 @@ def finish(fig: Figure, title: str, caption: str) -> Figure:
 
 
 def _grid(n: int, width: float = 4.2, height: float = 3.2) -> tuple[Figure, np.ndarray]:
-    cols = min(n, 4) if n != 6 else 3
+    cols = 3 if n in (5, 6, 9) else min(n, 4)
     rows = int(np.ceil(n / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows + 0.8),
                              layout="constrained", squeeze=False)

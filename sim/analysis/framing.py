@@ -12,8 +12,9 @@ SCOPE, FACILITATION, RULE, ARENAS = ("steering.scope", "steering.facilitation",
                                      "steering.decision_rule", "steering.arena_every")
 ARENA = ("citizen_influence", "arena_success", "arena_equity", "overrides", "revealed_distrust")
 PAYOFF = ("true_outcome", "citizen_trust")
-HEAT = ("citizen_influence", "arena_success", "arena_equity", "overrides", "true_outcome",
-        "citizen_trust")
+#: The pay-off metrics after subtracting the run without arenas.
+GAIN = {"true_outcome": "Δ true_outcome", "citizen_trust": "Δ citizen_trust"}
+HEAT = ("citizen_influence", "arena_success", "arena_equity", "overrides", *GAIN.values())
 #: Arenas whose decisions move the budget less than this toward citizens are tokenism.
 TOKEN_INFLUENCE = 0.05
 #: Arenas that reach a decision less often than this are in conflict.
@@ -32,7 +33,8 @@ def cells(data: SweepData) -> pd.DataFrame:
     # without arenas the frame is unused: every cell is the same run; one reference per seed
     reference = off.groupby(["seed", "metric"])["value"].mean().rename("reference")
     payoff = on[on["metric"].isin(PAYOFF)].join(reference, on=["seed", "metric"])
-    payoff = payoff.assign(value=payoff["value"] - payoff["reference"]).drop(columns="reference")
+    payoff = payoff.assign(value=payoff["value"] - payoff["reference"],
+                           metric=payoff["metric"].map(GAIN)).drop(columns="reference")
     return pd.concat([on[on["metric"].isin(ARENA)], payoff], ignore_index=True)
 
 
@@ -43,15 +45,15 @@ def analyse(data: SweepData) -> list[Finding]:
     summary = summarise(per_seed, [SCOPE, FACILITATION, RULE, "metric"])
     rule = "supermajority" if "supermajority" in set(summary[RULE]) else summary[RULE].iloc[0]
     heat = summary[summary[RULE] == rule]
-    caption = caption_text(n, "Cells are final-year means (true_outcome and citizen_trust: paired "
-                              "difference from the same municipality without arenas)")
+    caption = caption_text(n, "Values are final-year means (Δ: paired difference from the same "
+                              "municipality without arenas)")
     heat_fig = plot_heatmaps(heat, FACILITATION, SCOPE, HEAT, f"{TITLE_HEAT} ({rule} rule)",
                              caption + " Annotations: mean ± CI half-width.")
     scopes = sorted(set(summary[SCOPE]))
     scope = 0.3 if 0.3 in scopes else scopes[len(scopes) // 2]
     at_scope = summary[summary[SCOPE] == scope]
     rules_fig = plot_curves(at_scope, FACILITATION, ("arena_success", "arena_equity",
-                            "citizen_influence", "true_outcome", "citizen_trust"),
+                            "citizen_influence", *GAIN.values()),
                             f"{TITLE_RULES} (scope {scope:g})", caption, by=RULE,
                             xlabel="facilitation (0-1)")
     return [
@@ -69,12 +71,12 @@ def _reading(summary: pd.DataFrame) -> str:
     wide = summary.pivot_table(index=[SCOPE, FACILITATION, RULE], columns="metric",
                                values="mean").reset_index()
     parts = []
-    for metric in PAYOFF:
+    for metric in GAIN.values():
         rows = summary[summary["metric"] == metric].sort_values("mean")
         best, worst = rows.iloc[-1], rows.iloc[0]
         gains = rows[rows["low"] > 0]
         losses = rows[rows["high"] < 0]
-        parts.append(f"{metric} relative to no arenas: best at {_cell(best)} "
+        parts.append(f"{metric} (relative to no arenas): best at {_cell(best)} "
                      f"({describe_ci(best['mean'], best['low'], best['high'], 4)}), worst at "
                      f"{_cell(worst)} ({describe_ci(worst['mean'], worst['low'], worst['high'], 4)}); "
                      f"{len(gains)} of {len(rows)} cells gain and {len(losses)} lose with CIs "
@@ -111,8 +113,6 @@ def _rules_reading(at_scope: pd.DataFrame, scope: float) -> str:
 
 def _key_table(summary: pd.DataFrame) -> pd.DataFrame:
     wide = summary.pivot_table(index=[SCOPE, FACILITATION, RULE], columns="metric", values="mean")
-    cols = [c for c in (*PAYOFF, "citizen_influence", "arena_success", "arena_equity", "overrides")
-            if c in wide.columns]
-    top = wide.sort_values("true_outcome", ascending=False)[cols].head(8).reset_index()
-    return top.rename(columns={"true_outcome": "Δ true_outcome", "citizen_trust": "Δ citizen_trust"}
-                      ).round(4)
+    cols = [c for c in (*GAIN.values(), "citizen_influence", "arena_success", "arena_equity",
+                        "overrides") if c in wide.columns]
+    return wide.sort_values(GAIN["true_outcome"], ascending=False)[cols].head(8).reset_index().round(4)

@@ -35,6 +35,23 @@ def reading_of_differences(diffs: pd.DataFrame, metrics: tuple[str, ...], refere
     return f"Against {label(reference)}, final-year means, paired: " + " ".join(parts)
 
 
+def reading_of_cocreation(final: pd.DataFrame) -> str:
+    """Co-creation against experience-based steering (the same levers plus arenas), paired."""
+    if not {"co_creation", "experience_based"} <= set(final["steering"]):
+        return ""
+    diffs = paired_differences(final, "steering", "experience_based")
+    rows = diffs[diffs["option"] == "co_creation"].set_index("metric")
+    said = []
+    for metric in ("true_outcome", "citizen_trust", "equity_gap"):
+        if metric in rows.index:
+            r = rows.loc[metric]
+            verdict = "clearly" if excludes_zero(r["low"], r["high"]) else "not clearly"
+            said.append(f"{metric} {describe_ci(r['mean'], r['low'], r['high'], 4)} ({verdict} "
+                        f"different from 0)")
+    return (" Co-creation minus experience-based steering (the same levers plus arenas): "
+            + "; ".join(said) + ".")
+
+
 def analyse(data: SweepData) -> list[Finding]:
     """Time series and final-year paired differences of the main metrics by style."""
     table = data.table[data.table["metric"].isin(METRICS)]
@@ -60,5 +77,6 @@ def analyse(data: SweepData) -> list[Finding]:
     return [
         Finding("style_comparison_timeseries", TITLE_TS, ts, caption_text(n), reading_ts, table_out),
         Finding("style_comparison_differences", TITLE_DIFF, diff_fig, diff_caption,
-                reading_of_differences(diffs, METRICS, REFERENCE), diffs.round(4)),
+                reading_of_differences(diffs, METRICS, REFERENCE) + reading_of_cocreation(final),
+                diffs.round(4)),
     ]
