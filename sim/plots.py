@@ -49,7 +49,7 @@ METRIC_LABELS = {
     "arena_success": "arena decisions reached (share)", "arena_acceptability": "acceptability (0-1)",
     "arena_equity": "equity of decision (0-1)", "overrides": "overrides (cumulative count)",
     "equity_gap": "wellbeing gap, top - bottom quintile", "admin_share": "time on admin (share)",
-    "budget_used": "spending / budget", "cost_per_outcome": "spending per unit outcome",
+    "budget_used": "spending / budget", "cost_per_outcome": "spending per unit of need resolved",
     "teaching_quality": "teaching quality (0-1)", "further_education": "go on to further education (share)",
     "bunching_share": "bunched at threshold (share)", "quality_share": "time on quality work (share)",
     "outcome_bottom_quintile": "wellbeing, lowest resource quintile (0-1)",
@@ -90,8 +90,9 @@ def finish(fig: Figure, title: str, caption: str) -> Figure:
     return fig
 
 
-def _grid(n: int, width: float = 4.2, height: float = 3.2) -> tuple[Figure, np.ndarray]:
-    cols = 3 if n in (5, 6, 9) else min(n, 4)
+def _grid(n: int, width: float = 4.2, height: float = 3.2,
+          max_cols: int = 4) -> tuple[Figure, np.ndarray]:
+    cols = 3 if n in (5, 6, 9) else min(n, max_cols)
     rows = int(np.ceil(n / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows + 0.8),
                              layout="constrained", squeeze=False)
@@ -175,7 +176,7 @@ def plot_heatmaps(summary: pd.DataFrame, x: str, y: str, metrics: Sequence[str],
         title: the question the figure answers.
         caption: what is plotted, replicates and CI level.
     """
-    fig, axes = _grid(len(metrics), width=4.4, height=3.6)
+    fig, axes = _grid(len(metrics), width=4.4, height=3.6, max_cols=2 if len(metrics) == 4 else 4)
     for ax, metric in zip(axes.flat, metrics, strict=False):
         rows = summary[summary["metric"] == metric]
         grid = rows.pivot_table(index=y, columns=x, values="mean")

@@ -107,7 +107,11 @@ def analysis_for(name: str) -> Callable[[SweepData], list[Finding]]:
     if name and name not in ANALYSES:
         raise ValueError(f"analysis.name: must be one of {', '.join(ANALYSES)} or empty, "
                          f"got {name!r}")
-    module = importlib.import_module(f"sim.analysis.{name or 'generic'}")
+    try:
+        module = importlib.import_module(f"sim.analysis.{name or 'generic'}")
+    except ModuleNotFoundError:
+        raise ValueError(f"analysis.name: {name!r} has no analysis module (sim/analysis/{name}.py)"
+                         ) from None
     return module.analyse
 
 

@@ -22,8 +22,13 @@ NON_KEYS = ("job_id", "replicate", "seed", "step", "metric", "value")
 
 
 def point_keys(table: pd.DataFrame) -> list[str]:
-    """The swept parameters of a tidy table: every run key except job, replicate and seed."""
-    return [c for c in table.columns if c not in NON_KEYS]
+    """The swept parameters of a tidy table: run keys (not job, replicate, seed) that vary.
+
+    A key set once on the command line (``replicates=5``) is a column of every row with
+    one value; it does not tell points apart.
+    """
+    return [c for c in table.columns
+            if c not in NON_KEYS and table[c].nunique(dropna=False) > 1]
 
 
 def mean_ci(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> tuple[float, float, float]:
