@@ -13,8 +13,9 @@ PYTHON ?= $(shell for c in python3.12 python3.13 $$HOME/.pyenv/versions/3.12*/bi
 
 .PHONY: run test lint bench clean
 
+# The main job: the style comparison (3 styles x 30 paired replicates), its figures and report.
 run: $(STAMP)
-	$(BIN)/sim
+	$(BIN)/sim -m experiment=style_comparison
 
 test: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks hydra_plugins
@@ -31,7 +32,7 @@ $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12 or 3.13 not found (install python3.12)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,explore]'
 	touch $(STAMP)
 
 clean:
