@@ -8,8 +8,9 @@ the loop calls :func:`sim.jobs.run_job` in one process; the sweeps run ``sim -m`
 2 cores >= 1.7x faster than the loop.
 
 A run is a job: one parameter point with its replicates (default 10, as ``sim`` runs).
-Hydra composes every job's config (about 0.1 s here), so the ratios depend on how much
-work a job carries; the script prints the per-job overhead too.
+Hydra composes every job's config (about 45 ms here with the sweeper's shared file cache)
+and writes its ``.hydra/`` files (about 30 ms), so the ratios depend on how much work a
+job carries; the script prints the per-job overhead too.
 
 Usage: ``python benchmarks/bench_sweep.py [--runs 200] [--citizens 500] [--steps 24]
 [--replicates 10]``
