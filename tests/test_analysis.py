@@ -256,3 +256,16 @@ def test_experiment_runs_end_to_end(name, tmp_path):
         assert (sweep / "figures" / f"{figure}.svg").exists()
         assert f"figures/{figure}.png" in page
     assert page.count("data:image/png;base64,") == len(figures)
+
+
+def test_report_of_a_folder_of_experiments_has_a_section_each(sweep_folder, tmp_path_factory):
+    """``sim-report DIR`` over several sweep folders: one report, one section per sweep."""
+    import shutil
+
+    parent = tmp_path_factory.mktemp("experiments")
+    for name in ("first", "second"):
+        shutil.copytree(sweep_folder, parent / name)
+    page = build_report(parent).read_text()
+    assert page.count("<h2 id=") == 2
+    assert page.count("data:image/png;base64,") == 4
+    assert (parent / "first" / "figures" / "style_comparison_timeseries.svg").exists()
