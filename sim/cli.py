@@ -38,6 +38,11 @@ register()
 #: whose working directory is elsewhere, then write into the same folder.
 if not OmegaConf.has_resolver("sim.abspath"):
     OmegaConf.register_new_resolver("sim.abspath", os.path.abspath, use_cache=True)
+#: ``${sim.name:CHOICE,DEFAULT}``: a group choice for a folder name, DEFAULT when unset.
+if not OmegaConf.has_resolver("sim.name"):
+    OmegaConf.register_new_resolver(
+        "sim.name", lambda choice, default: default if choice in (None, "", "None", "null")
+        else str(choice))
 
 #: Hydra's own flags; with any of them the command goes to Hydra untouched.
 HYDRA_FLAGS = ("--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "-i", "--package", "-p",
