@@ -122,17 +122,12 @@ class SALibSweeper(Sweeper):
 
     def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction,
               config: DictConfig) -> None:
-        """Keep config files cached for the sweep and create the launcher for every stage."""
-        from hydra._internal.config_loader_impl import ConfigLoaderImpl
+        """Compose jobs from templates, as sim's basic sweeper does; create the launcher."""
         from hydra.core.plugins import Plugins
 
-        from hydra_plugins.sim_sweeper import SharedConfigCache
+        from hydra_plugins.sim_sweeper.fast_loader import with_templates
 
-        loader = hydra_context.config_loader
-        if isinstance(loader, ConfigLoaderImpl) and not isinstance(loader.repository,
-                                                                   SharedConfigCache):
-            # as the prevalidated sweeper does: each file is read once, not once per job
-            loader.repository = SharedConfigCache(loader.repository)
+        hydra_context = with_templates(hydra_context)
         self.hydra_context, self.config = hydra_context, config
         self.launcher = Plugins.instance().instantiate_launcher(
             hydra_context=hydra_context, task_function=task_function, config=config)

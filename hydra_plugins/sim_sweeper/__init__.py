@@ -6,10 +6,9 @@
 * A launcher that raises (a cluster job killed, a worker lost) does not end the sweep
   with a traceback: the error is kept for ``sim`` to report in one line, and the points
   that finished are still collected.
-* Config files are read and parsed once per sweep, not once per job: Hydra's file cache
-  lives for one composition, so every job would re-read every YAML file (about half of
-  a job's composition time). The cache is warmed before launching and travels with the
-  config loader to the launcher's workers.
+* Jobs that choose the same config groups are composed once, as a template, and each job
+  gets a copy with its own values set (:mod:`.fast_loader`): about 7 ms a job instead of
+  50 ms. The loader travels to the launcher's workers, which keep their own templates.
 """
 
 
@@ -17,25 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hydra._internal.config_loader_impl import ConfigLoaderImpl
-from hydra._internal.config_repository import CachingConfigRepository
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper, BasicSweeperConf
 from hydra.core.config_store import ConfigStore
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig
 
-
-class SharedConfigCache(CachingConfigRepository):
-    """Hydra's config-file cache, kept across compositions.
-
-    Hydra wraps the loader's repository in a fresh cache (a deep copy) for every
-    composition; this one returns itself when copied, so what it read stays read. The
-    files of one sweep do not change while it runs.
-    """
-
-    def __deepcopy__(self, memo: dict) -> "SharedConfigCache":
-        """Share, do not copy: the cache is the point."""
-        return self
+from hydra_plugins.sim_sweeper.fast_loader import with_templates
 
 
 @dataclass
@@ -50,15 +36,8 @@ class PrevalidatedSweeper(BasicSweeper):
 
     def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction,
               config: DictConfig) -> None:
-        """Give the config loader a cache that lasts the sweep and warm it, then set up."""
-        loader = hydra_context.config_loader
-        if isinstance(loader, ConfigLoaderImpl) and not isinstance(loader.repository,
-                                                                   SharedConfigCache):
-            loader.repository = SharedConfigCache(loader.repository)
-            try:
-                loader.load_sweep_config(config, [])
-            except Exception:  # noqa: BLE001 - only a warm-up; the jobs compose for themselves
-                pass
+        """Compose jobs from templates (:mod:`.fast_loader`), then set up as Hydra does."""
+        hydra_context = with_templates(hydra_context)
         super().setup(hydra_context=hydra_context, task_function=task_function, config=config)
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
