@@ -134,7 +134,7 @@ def plot_timeseries(summary: pd.DataFrame, metrics: Sequence[str], by: str, titl
 
 
 def plot_differences(diffs: pd.DataFrame, metrics: Sequence[str], reference: str, title: str,
-                     caption: str) -> Figure:
+                     caption: str, contrast: str | None = None) -> Figure:
     """Paired differences (option − reference) per metric: a point and CI per option.
 
     Args:
@@ -143,6 +143,8 @@ def plot_differences(diffs: pd.DataFrame, metrics: Sequence[str], reference: str
         reference: the option every other is compared with.
         title: the question the figure answers.
         caption: what is plotted, replicates and CI level.
+        contrast: how the difference reads on the axis (default ``difference vs REFERENCE``);
+            the metric's unit follows it.
     """
     fig, axes = _grid(len(metrics), width=3.4, height=2.2)
     options = list(dict.fromkeys(diffs["option"]))
@@ -155,11 +157,13 @@ def plot_differences(diffs: pd.DataFrame, metrics: Sequence[str], reference: str
             ax.errorbar(r["mean"], i, xerr=[[r["mean"] - r["low"]], [r["high"] - r["mean"]]],
                         fmt="o", color=colour(option, i), capsize=4, label=label(option))
         ax.axvline(0, color="0.3", lw=1)
-        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.xaxis.set_major_locator(MaxNLocator(3))
+        ax.tick_params(axis="x", labelsize=7)
         ax.set_yticks(range(len(options)), [label(o) for o in options], fontsize=8)
         ax.set_ylim(-0.7, len(options) - 0.3)
         ax.set_title(metric, fontsize=10)
-        ax.set_xlabel(f"difference vs {label(reference)}", fontsize=8)
+        ax.set_xlabel(f"{contrast or 'difference vs ' + label(reference)}:\n"
+                      f"{METRIC_LABELS.get(metric, metric)}", fontsize=8)
         ax.grid(alpha=0.3, axis="x")
     return finish(fig, title, caption)
 

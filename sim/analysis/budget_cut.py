@@ -37,9 +37,8 @@ def analyse(data: SweepData) -> list[Finding]:
     ts = plot_timeseries(series, SERIES, "steering", TITLE_TS, caption, mark_step=step - 0.5)
     effect = losses(data)
     loss_caption = caption_text(n, "Points are mean paired effects of the cut (final year)")
-    loss_fig = plot_differences(effect, LOSSES, "no cut", TITLE_LOSS, loss_caption)
-    for ax in loss_fig.axes:
-        ax.set_xlabel("cut minus no cut", fontsize=8)
+    loss_fig = plot_differences(effect, LOSSES, "no cut", TITLE_LOSS, loss_caption,
+                                contrast="cut - no cut")
     return [Finding("budget_cut_timeseries", TITLE_TS, ts, caption, _series_reading(series), None),
             Finding("budget_cut_losses", TITLE_LOSS, loss_fig, loss_caption,
                     _loss_reading(effect) + _gap_reading(data), effect.drop(columns=["cut"]).round(4))]

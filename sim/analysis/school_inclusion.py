@@ -12,11 +12,10 @@ scenario's quota from no quota, per teaching-time level).
 from __future__ import annotations
 
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
 
 from sim.analysis import Finding, SweepData
 from sim.analysis.stats import describe_ci, excludes_zero, final_year, paired_differences, summarise
-from sim.plots import METRIC_LABELS, caption_text, plot_curves, plot_differences
+from sim.plots import caption_text, plot_curves, plot_differences
 
 QUOTA = "model.inclusion_quota"
 TIME = "model.inclusion_teaching_time"
@@ -127,11 +126,8 @@ def analyse(data: SweepData) -> list[Finding]:
     shown = effects.assign(option=[f"teaching time {t:g}" for t in effects[TIME]])
     diff_caption = caption_text(n, f"Points are mean paired differences (quota {high:g} minus "
                                    f"quota {low:g}, same seeds) in the final year")
-    diff_fig = plot_differences(shown, METRICS, reference, TITLE_DIFF, diff_caption)
-    for ax, metric in zip(diff_fig.axes, METRICS, strict=False):
-        ax.set_xlabel(f"quota {high:g} - {low:g}:\n{METRIC_LABELS[metric]}", fontsize=8)
-        ax.xaxis.set_major_locator(MaxNLocator(3))
-        ax.tick_params(axis="x", labelsize=7)
+    diff_fig = plot_differences(shown, METRICS, reference, TITLE_DIFF, diff_caption,
+                                contrast=f"quota {high:g} - {low:g}")
     grid = level.assign(value=[describe_ci(r["mean"], r["low"], r["high"])
                                for _, r in level.iterrows()])
     grid = grid.pivot_table(index=[QUOTA, TIME], columns="metric", values="value",

@@ -12,7 +12,6 @@ complexity level).
 from __future__ import annotations
 
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
 
 from sim.analysis import Finding, SweepData
 from sim.analysis.stats import (
@@ -23,7 +22,7 @@ from sim.analysis.stats import (
     paired_differences,
     summarise,
 )
-from sim.plots import METRIC_LABELS, caption_text, plot_curves, plot_differences
+from sim.plots import caption_text, plot_curves, plot_differences
 
 TEAM = "steering.team_cases"
 LINK = "population.link_worsening_per_step"
@@ -128,11 +127,7 @@ def analyse(data: SweepData) -> list[Finding]:
     shown = diffs.assign(option=[f"spill-over {v:g}/month" for v in diffs[LINK]])
     diff_caption = caption_text(n, "Points are mean paired differences (team minus silo, same "
                                    "seeds) in the final year")
-    diff_fig = plot_differences(shown, METRICS, SILO, TITLE_DIFF, diff_caption)
-    for ax, metric in zip(diff_fig.axes, METRICS, strict=False):
-        ax.set_xlabel(f"team - silo:\n{METRIC_LABELS[metric]}", fontsize=8)
-        ax.xaxis.set_major_locator(MaxNLocator(3))
-        ax.tick_params(axis="x", labelsize=7)
+    diff_fig = plot_differences(shown, METRICS, SILO, TITLE_DIFF, diff_caption, contrast="team - silo")
     grid = level.assign(value=[_ci(r["mean"], r["low"], r["high"], r["metric"])
                                for _, r in level.iterrows()])
     grid = grid.pivot_table(index=[LINK, HANDLING], columns="metric", values="value",
