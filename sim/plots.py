@@ -240,7 +240,7 @@ def plot_curves(summary: pd.DataFrame, x: str, metrics: Sequence[str], title: st
 
 
 def plot_tradeoff(summary: pd.DataFrame, x_metric: str, y_metric: str, point: str, title: str,
-                  caption: str, by: str | None = None, ax: plt.Axes | None = None) -> Figure:
+                  caption: str, by: str | None = None) -> Figure:
     """One metric against another, a point per value of ``point`` with CIs on both axes.
 
     Args:
@@ -251,13 +251,8 @@ def plot_tradeoff(summary: pd.DataFrame, x_metric: str, y_metric: str, point: st
         title: the question the figure answers.
         caption: what is plotted, replicates and CI level.
         by: a key whose values get a curve each.
-        ax: draw into this Axes (of a figure the caller finishes) instead of a new figure.
     """
-    own = ax is None
-    if own:
-        fig, ax = plt.subplots(figsize=(6.5, 5), layout="constrained")
-    else:
-        fig = ax.figure
+    fig, ax = plt.subplots(figsize=(6.5, 5), layout="constrained")
     values = list(dict.fromkeys(summary[by])) if by else [None]
     for i, value in enumerate(values):
         rows = summary if value is None else summary[summary[by] == value]
@@ -275,7 +270,7 @@ def plot_tradeoff(summary: pd.DataFrame, x_metric: str, y_metric: str, point: st
     ax.grid(alpha=0.3)
     if by:
         ax.legend(fontsize=7)
-    return finish(fig, title, caption) if own else fig
+    return finish(fig, title, caption)
 
 
 def plot_main_metrics(tidy: pd.DataFrame, by: str = "steering") -> Figure:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.analysis import Finding, SweepData
-from sim.analysis.stats import describe_ci, final_year, mean_ci, paired_differences, summarise
+from sim.analysis.stats import ci_of, describe_ci, final_year, mean_ci, paired_differences, summarise
 from sim.plots import caption_text, label, plot_differences, plot_timeseries
 
 CUT = "model.budget_cut"
@@ -63,7 +63,7 @@ def _series_reading(series: pd.DataFrame) -> str:
              + ", ".join(f"{label(r['steering'])} {r['mean']:.3f}" for _, r in used.iterrows()) + "."]
     trust = last[last["metric"] == "citizen_trust"].sort_values("mean", ascending=False)
     parts.append("Trust at the end under the cut: " + ", ".join(
-        f"{label(r['steering'])} {describe_ci(r['mean'], r['low'], r['high'])}"
+        f"{label(r['steering'])} {ci_of(r)}"
         for _, r in trust.iterrows()) + ".")
     return " ".join(parts)
 
@@ -76,7 +76,7 @@ def _loss_reading(effect: pd.DataFrame) -> str:
         for metric in ("true_outcome", "outcome_bottom_quintile", "outcome_complex"):
             if metric in rows.index:
                 r = rows.loc[metric]
-                said.append(f"{metric} {describe_ci(r['mean'], r['low'], r['high'], 4)}")
+                said.append(f"{metric} {ci_of(r, 4)}")
         who = rows.loc[[m for m in ("true_outcome", "outcome_bottom_quintile", "outcome_complex")
                         if m in rows.index], "mean"].idxmin()
         trust = rows.loc["citizen_trust"]
@@ -84,7 +84,7 @@ def _loss_reading(effect: pd.DataFrame) -> str:
                    "does not clearly move")
         parts.append(f"Under {label(style)} the cut changes " + ", ".join(said)
                      + f"; the largest loss is in {who}; trust {verdict} "
-                     f"({describe_ci(trust['mean'], trust['low'], trust['high'], 4)}).")
+                     f"({ci_of(trust, 4)}).")
     return " ".join(parts)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.analysis import Finding, SweepData
-from sim.analysis.stats import describe_ci, final_year, summarise
+from sim.analysis.stats import ci_of, final_year, summarise
 from sim.plots import caption_text, plot_curves, plot_heatmaps
 
 SCOPE, FACILITATION, RULE, ARENAS = ("steering.scope", "steering.facilitation",
@@ -77,8 +77,8 @@ def _reading(summary: pd.DataFrame) -> str:
         gains = rows[rows["low"] > 0]
         losses = rows[rows["high"] < 0]
         parts.append(f"{metric} (relative to no arenas): best at {_cell(best)} "
-                     f"({describe_ci(best['mean'], best['low'], best['high'], 4)}), worst at "
-                     f"{_cell(worst)} ({describe_ci(worst['mean'], worst['low'], worst['high'], 4)}); "
+                     f"({ci_of(best, 4)}), worst at "
+                     f"{_cell(worst)} ({ci_of(worst, 4)}); "
                      f"{len(gains)} of {len(rows)} cells gain and {len(losses)} lose with CIs "
                      f"excluding 0.")
     token = wide[wide["citizen_influence"] < TOKEN_INFLUENCE]
@@ -106,8 +106,8 @@ def _rules_reading(at_scope: pd.DataFrame, scope: float) -> str:
         a = rows[rows[FACILITATION] == f_lo].iloc[0]
         b = rows[rows[FACILITATION] == f_hi].iloc[0]
         parts.append(f"Under {rule}, facilitation {f_lo:g} → {f_hi:g} moves success from "
-                     f"{describe_ci(a['mean'], a['low'], a['high'], 2)} to "
-                     f"{describe_ci(b['mean'], b['low'], b['high'], 2)}.")
+                     f"{ci_of(a, 2)} to "
+                     f"{ci_of(b, 2)}.")
     return " ".join(parts)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sim.analysis import Finding, SweepData
-from sim.analysis.stats import describe_ci, final_year, point_keys, summarise
+from sim.analysis.stats import ci_of, describe_ci, final_year, point_keys, summarise
 from sim.plots import MAIN_PANELS, caption_text, label, plot_timeseries
 
 TITLE = "How do the main metrics move at each point of the sweep?"
@@ -22,7 +22,7 @@ def analyse(data: SweepData) -> list[Finding]:
     outcome = final[final["metric"] == "true_outcome"].sort_values("mean", ascending=False)
     top = outcome.iloc[0]
     reading = (f"{len(outcome)} points. The highest final-year true outcome is at {by} = "
-               f"{label(top[by])}: {describe_ci(top['mean'], top['low'], top['high'])}; the lowest at "
+               f"{label(top[by])}: {ci_of(top)}; the lowest at "
                f"{by} = {label(outcome.iloc[-1][by])}: "
                f"{describe_ci(*outcome.iloc[-1][['mean', 'low', 'high']])}.")
     if table[by].nunique() > MAX_LINES:

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis import Finding, SweepData
 from sim.analysis.stats import (
-    describe_ci,
+    ci_of,
     excludes_zero,
     final_year,
     paired_differences,
@@ -56,10 +56,6 @@ def _cell(row: pd.Series) -> str:
     return f"α = {row[INCENTIVE]:g}, μ = {row[AUDIT]:g}"
 
 
-def _ci(row: pd.Series) -> str:
-    return describe_ci(row["mean"], row["low"], row["high"])
-
-
 def extremes(level: pd.DataFrame) -> pd.DataFrame:
     """Per metric, the grid cells with the highest and the lowest final-year mean."""
     rows = []
@@ -68,8 +64,8 @@ def extremes(level: pd.DataFrame) -> pd.DataFrame:
         if cells.empty:
             continue
         high, low = cells.loc[cells["mean"].idxmax()], cells.loc[cells["mean"].idxmin()]
-        rows.append({"metric": metric, "highest at": _cell(high), "highest": _ci(high),
-                     "lowest at": _cell(low), "lowest": _ci(low)})
+        rows.append({"metric": metric, "highest at": _cell(high), "highest": ci_of(high),
+                     "lowest at": _cell(low), "lowest": ci_of(low)})
     return pd.DataFrame(rows)
 
 
@@ -80,8 +76,8 @@ def reading_of_grid(level: pd.DataFrame) -> str:
     near = gap.loc[gap["mean"].abs().idxmin()]
     above = gap[gap["low"] > 0]
     below = gap[gap["high"] < 0]
-    text = (f"The official KPI runs furthest ahead of the survey at {_cell(top)}: gap {_ci(top)}. "
-            f"It is closest to the survey at {_cell(near)} ({_ci(near)}). The KPI is clearly above "
+    text = (f"The official KPI runs furthest ahead of the survey at {_cell(top)}: gap {ci_of(top)}. "
+            f"It is closest to the survey at {_cell(near)} ({ci_of(near)}). The KPI is clearly above "
             f"the survey (CI above 0) in {len(above)} of {len(gap)} cells and clearly below it in "
             f"{len(below)}. ")
     for metric, what in (("true_outcome", "True outcome"), ("gaming_share", "Gaming"),
@@ -90,7 +86,7 @@ def reading_of_grid(level: pd.DataFrame) -> str:
         if cells.empty:
             continue
         high, low = cells.loc[cells["mean"].idxmax()], cells.loc[cells["mean"].idxmin()]
-        text += (f"{what} ranges from {_ci(low)} at {_cell(low)} to {_ci(high)} at "
+        text += (f"{what} ranges from {ci_of(low)} at {_cell(low)} to {ci_of(high)} at "
                  f"{_cell(high)}. ")
     return text.strip()
 
@@ -105,7 +101,7 @@ def reading_of_audit(diffs: pd.DataFrame, level: pd.DataFrame, weak: float, stro
             continue
         r = at_top.loc[metric]
         verdict = "a clear change" if excludes_zero(r["low"], r["high"]) else "not distinguishable"
-        parts.append(f"{metric} {describe_ci(r['mean'], r['low'], r['high'])} ({verdict})")
+        parts.append(f"{metric} {ci_of(r)} ({verdict})")
     text = (f"Raising audit from μ = {weak:g} to μ = {strong:g} at α = {alpha:g} changes, paired on "
             f"the same seeds: " + "; ".join(parts) + ". ")
     gap = level[level["metric"] == "kpi_survey_gap"].set_index([INCENTIVE, AUDIT]).sort_index()
@@ -114,8 +110,8 @@ def reading_of_audit(diffs: pd.DataFrame, level: pd.DataFrame, weak: float, stro
     below = [a for a in alphas if gap.loc[(a, weak), "high"] < 0]
     if ahead:
         text += (f"Where the KPI runs ahead of the survey under μ = {weak:g}, μ = {strong:g} takes "
-                 "the gap " + "; ".join(f"at α = {a:g} from {_ci(gap.loc[(a, weak)])} to "
-                                       f"{_ci(gap.loc[(a, strong)])}" for a in ahead) + ". ")
+                 "the gap " + "; ".join(f"at α = {a:g} from {ci_of(gap.loc[(a, weak)])} to "
+                                       f"{ci_of(gap.loc[(a, strong)])}" for a in ahead) + ". ")
     else:
         text += f"The KPI runs clearly ahead of the survey at no α under μ = {weak:g}. "
     if below:

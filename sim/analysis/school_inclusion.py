@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.analysis import Finding, SweepData
-from sim.analysis.stats import describe_ci, excludes_zero, final_year, paired_differences, summarise
+from sim.analysis.stats import ci_table, describe_ci, excludes_zero, final_year, paired_differences, summarise
 from sim.plots import caption_text, plot_curves, plot_differences
 
 QUOTA = "model.inclusion_quota"
@@ -128,11 +128,7 @@ def analyse(data: SweepData) -> list[Finding]:
                                    f"quota {low:g}, same seeds) in the final year")
     diff_fig = plot_differences(shown, METRICS, reference, TITLE_DIFF, diff_caption,
                                 contrast=f"quota {high:g} - {low:g}")
-    grid = level.assign(value=[describe_ci(r["mean"], r["low"], r["high"])
-                               for _, r in level.iterrows()])
-    grid = grid.pivot_table(index=[QUOTA, TIME], columns="metric", values="value",
-                            aggfunc="first").reset_index()
-    grid.columns.name = None
+    grid = ci_table(level, [QUOTA, TIME])
     return [
         Finding("school_inclusion_curves", TITLE_CURVES, curves, caption,
                 reading_of_curves(level, low, high), grid),

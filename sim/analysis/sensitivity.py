@@ -229,20 +229,16 @@ def analyse(data: SweepData) -> list[Finding]:
     outputs = list(result["outputs"])
     units = {o: f"Δ {METRIC_LABELS.get(o, o)}" for o in outputs}
     findings = []
-    morris = morris_table(result)
-    if not morris.empty:
-        fig = plot_morris(morris, outputs, TITLE_MORRIS, caption(data, result, "morris"), units,
-                          PARAMETER_LABELS)
-        findings.append(Finding("sensitivity_morris", TITLE_MORRIS, fig,
-                                caption(data, result, "morris"), reading_morris(morris, result),
-                                morris_key_results(morris, outputs)))
-    sobol = sobol_table(result)
-    if not sobol.empty:
-        fig = plot_sobol(sobol, outputs, TITLE_SOBOL, caption(data, result, "sobol"), units,
-                         PARAMETER_LABELS)
-        findings.append(Finding("sensitivity_sobol", TITLE_SOBOL, fig,
-                                caption(data, result, "sobol"), reading_sobol(sobol, result),
-                                sobol_key_results(sobol, outputs)))
+    stages = (("morris", TITLE_MORRIS, morris_table, plot_morris, reading_morris, morris_key_results),
+              ("sobol", TITLE_SOBOL, sobol_table, plot_sobol, reading_sobol, sobol_key_results))
+    for stage, title, table_of, plot, reading, key_results in stages:
+        table = table_of(result)
+        if table.empty:
+            continue
+        text = caption(data, result, stage)
+        fig = plot(table, outputs, title, text, units, PARAMETER_LABELS)
+        findings.append(Finding(f"sensitivity_{stage}", title, fig, text, reading(table, result),
+                                key_results(table, outputs)))
     if not findings:
         raise ValueError(f"{data.folder}: {RESULT} holds no indices ({result.get('status')})")
     return findings

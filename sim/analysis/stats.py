@@ -7,7 +7,7 @@ on the replicate's seed (common random numbers) and use ``scipy.stats.ttest_rel`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -106,6 +106,25 @@ def paired_differences(final: pd.DataFrame, key: str, reference: str, level: flo
 def describe_ci(mean: float, low: float, high: float, digits: int = 3) -> str:
     """``0.512 [0.498, 0.526]``: a mean and its interval for a sentence."""
     return f"{mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+
+
+def ci_of(row: pd.Series, digits: int = 3) -> str:
+    """:func:`describe_ci` of a summary row (its ``mean``, ``low`` and ``high``)."""
+    return describe_ci(row["mean"], row["low"], row["high"], digits)
+
+
+def ci_table(summary: pd.DataFrame, index: Sequence[str],
+             digits: int | Callable[[str], int] = 3) -> pd.DataFrame:
+    """A key-results table: a row per ``index`` combination, a column per metric.
+
+    Each cell reads ``mean [low, high]``; ``digits`` may depend on the metric.
+    """
+    places = digits if callable(digits) else (lambda metric: digits)
+    cells = summary.assign(value=[ci_of(r, places(r["metric"])) for _, r in summary.iterrows()])
+    grid = cells.pivot_table(index=list(index), columns="metric", values="value",
+                             aggfunc="first").reset_index()
+    grid.columns.name = None
+    return grid
 
 
 def excludes_zero(low: float, high: float) -> bool:

@@ -16,7 +16,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.analysis import Finding, SweepData
-from sim.analysis.stats import describe_ci, excludes_zero, final_year, paired_differences, summarise
+from sim.analysis.stats import (
+    ci_of,
+    ci_table,
+    describe_ci,
+    excludes_zero,
+    final_year,
+    paired_differences,
+    summarise,
+)
 from sim.plots import METRIC_LABELS, caption_text, plot_curves, plot_tradeoff
 
 WEIGHT = "steering.weight"
@@ -32,10 +40,6 @@ TITLE_KPI = ("As steering moves from result-based to experience-based, do the KP
 TITLE_ADMIN = "What does each mix cost in administrative time, and what does it buy in true outcome?"
 TITLE_OUTCOME = ("Which mix gives the best true outcome, and does the best mix move when needs "
                  "are more entangled?")
-
-
-def _ci(row: pd.Series, digits: int = 3) -> str:
-    return describe_ci(row["mean"], row["low"], row["high"], digits)
 
 
 def _at(level: pd.DataFrame, metric: str, link: float, weight: float) -> pd.Series:
@@ -76,7 +80,7 @@ def reading_of_optimum(best: pd.DataFrame, top_w: float) -> str:
         near = (f"w = {', '.join(others)} not distinguishable from it" if others
                 else "every other w clearly lower")
         text = (f"at spill-over {r[LINK]:g} per month the best mix is w = {r['best_w']:g} (true "
-                f"outcome {describe_ci(r['mean'], r['low'], r['high'], 4)}; {near})")
+                f"outcome {ci_of(r, 4)}; {near})")
         if r["best_w"] != top_w:
             verdict = ("clearly lower" if excludes_zero(r["top_low"], r["top_high"])
                        else "not distinguishable")
@@ -103,10 +107,10 @@ def reading_of_kpi(level: pd.DataFrame) -> str:
         cells = level[level[LINK] == link]
         kpi, out = cells[cells["metric"] == "kpi"], cells[cells["metric"] == "true_outcome"]
         parts.append(
-            f"at spill-over {link:g} the KPI goes from {_ci(_at(level, 'kpi', link, low_w))} "
-            f"(w = {low_w:g}) to {_ci(_at(level, 'kpi', link, high_w))} (w = {high_w:g}) while "
-            f"the true outcome goes from {_ci(_at(level, 'true_outcome', link, low_w), 4)} to "
-            f"{_ci(_at(level, 'true_outcome', link, high_w), 4)}; the KPI peaks at w = "
+            f"at spill-over {link:g} the KPI goes from {ci_of(_at(level, 'kpi', link, low_w))} "
+            f"(w = {low_w:g}) to {ci_of(_at(level, 'kpi', link, high_w))} (w = {high_w:g}) while "
+            f"the true outcome goes from {ci_of(_at(level, 'true_outcome', link, low_w), 4)} to "
+            f"{ci_of(_at(level, 'true_outcome', link, high_w), 4)}; the KPI peaks at w = "
             f"{kpi.loc[kpi['mean'].idxmax(), WEIGHT]:g}, the true outcome at w = "
             f"{out.loc[out['mean'].idxmax(), WEIGHT]:g}")
     return "Final-year means: " + "; ".join(parts) + "."
@@ -117,8 +121,8 @@ def reading_of_admin(level: pd.DataFrame, best: pd.DataFrame) -> str:
     low_w, high_w = level[WEIGHT].min(), level[WEIGHT].max()
     link = level[LINK].min()
     admin = level[level["metric"] == "admin_share"]
-    text = (f"Time on documentation and audit falls from {_ci(_at(level, 'admin_share', link, low_w))} "
-            f"of professional time at w = {low_w:g} to {_ci(_at(level, 'admin_share', link, high_w))} "
+    text = (f"Time on documentation and audit falls from {ci_of(_at(level, 'admin_share', link, low_w))} "
+            f"of professional time at w = {low_w:g} to {ci_of(_at(level, 'admin_share', link, high_w))} "
             f"at w = {high_w:g} (spill-over {link:g}). ")
     fixed = (admin["high"] - admin["low"]).max() < 1e-9 and \
         admin.groupby(WEIGHT)["mean"].agg(lambda x: x.max() - x.min()).max() < 1e-9
@@ -127,8 +131,8 @@ def reading_of_admin(level: pd.DataFrame, best: pd.DataFrame) -> str:
                  "levers alone set it. ")
     text += "At each level's best mix: " + "; ".join(
         f"spill-over {r[LINK]:g}, w = {r['best_w']:g}: admin share "
-        f"{_ci(_at(level, 'admin_share', r[LINK], r['best_w']))}, true outcome "
-        f"{describe_ci(r['mean'], r['low'], r['high'], 4)}" for _, r in best.iterrows())
+        f"{ci_of(_at(level, 'admin_share', r[LINK], r['best_w']))}, true outcome "
+        f"{ci_of(r, 4)}" for _, r in best.iterrows())
     return text + "."
 
 
@@ -136,10 +140,10 @@ def admin_table(level: pd.DataFrame, best: pd.DataFrame) -> pd.DataFrame:
     """Per level: the admin share at both ends and at the best mix, with the outcome there."""
     low_w, high_w = level[WEIGHT].min(), level[WEIGHT].max()
     return pd.DataFrame([{
-        LINK: r[LINK], f"admin at w = {low_w:g}": _ci(_at(level, "admin_share", r[LINK], low_w)),
-        f"admin at w = {high_w:g}": _ci(_at(level, "admin_share", r[LINK], high_w)),
-        "best w": r["best_w"], "admin at best w": _ci(_at(level, "admin_share", r[LINK], r["best_w"])),
-        "true outcome at best w": describe_ci(r["mean"], r["low"], r["high"], 4),
+        LINK: r[LINK], f"admin at w = {low_w:g}": ci_of(_at(level, "admin_share", r[LINK], low_w)),
+        f"admin at w = {high_w:g}": ci_of(_at(level, "admin_share", r[LINK], high_w)),
+        "best w": r["best_w"], "admin at best w": ci_of(_at(level, "admin_share", r[LINK], r["best_w"])),
+        "true outcome at best w": ci_of(r, 4),
     } for _, r in best.iterrows()])
 
 
@@ -179,9 +183,7 @@ def analyse(data: SweepData) -> list[Finding]:
     top_w = float(final[WEIGHT].max())
     out_caption = caption_text(n, "Final-year means (left) and mean paired differences from "
                                   f"w = {top_w:g} on the same seeds (right), last 12 months,")
-    frontier = level.assign(value=[_ci(r, 4) for _, r in level.iterrows()]).pivot_table(
-        index=[LINK, WEIGHT], columns="metric", values="value", aggfunc="first").reset_index()
-    frontier.columns.name = None
+    frontier = ci_table(level, [LINK, WEIGHT], digits=4)
     best_table = best.assign(near_best=best["near_best"].map(lambda s: ", ".join(f"{w:g}" for w in s)))
     return [
         Finding("steering_frontier_kpi", TITLE_KPI, kpi_fig, caption, reading_of_kpi(level), frontier),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.analysis import Finding, SweepData
-from sim.analysis.stats import describe_ci, excludes_zero, final_year, paired_differences, summarise
+from sim.analysis.stats import ci_of, describe_ci, excludes_zero, final_year, paired_differences, summarise
 from sim.plots import caption_text, label, plot_differences, plot_timeseries
 
 METRICS = ("true_outcome", "kpi", "kpi_survey_gap", "citizen_trust", "motivation",
@@ -29,7 +29,7 @@ def reading_of_differences(diffs: pd.DataFrame, metrics: tuple[str, ...], refere
                 said.append(f"{label(r['option'])} is {word} by {describe_ci(abs(r['mean']), low, high)}")
             else:
                 said.append(f"{label(r['option'])} is not distinguishable "
-                            f"({describe_ci(r['mean'], r['low'], r['high'])})")
+                            f"({ci_of(r)})")
         if said:
             parts.append(f"{metric}: " + "; ".join(said) + ".")
     return f"Against {label(reference)}, final-year means, paired: " + " ".join(parts)
@@ -46,7 +46,7 @@ def reading_of_cocreation(final: pd.DataFrame) -> str:
         if metric in rows.index:
             r = rows.loc[metric]
             verdict = "clearly" if excludes_zero(r["low"], r["high"]) else "not clearly"
-            said.append(f"{metric} {describe_ci(r['mean'], r['low'], r['high'], 4)} ({verdict} "
+            said.append(f"{metric} {ci_of(r, 4)} ({verdict} "
                         f"different from 0)")
     return (" Co-creation minus experience-based steering (the same levers plus arenas): "
             + "; ".join(said) + ".")
@@ -63,12 +63,12 @@ def analyse(data: SweepData) -> list[Finding]:
     best = level[level["metric"] == "true_outcome"].sort_values("mean", ascending=False)
     top = best.iloc[0]
     reading_ts = (f"Over {data.steps} months, {label(top['steering'])} ends with the highest mean "
-                  f"true outcome in the final year ({describe_ci(top['mean'], top['low'], top['high'])}); "
-                  + "; ".join(f"{label(r['steering'])} {describe_ci(r['mean'], r['low'], r['high'])}"
+                  f"true outcome in the final year ({ci_of(top)}); "
+                  + "; ".join(f"{label(r['steering'])} {ci_of(r)}"
                               for _, r in best.iloc[1:].iterrows()) + ". ")
     kpi = level[level["metric"] == "kpi_survey_gap"].set_index("steering")
     reading_ts += "The official-vs-survey gap (KPI minus survey) in the final year: " + "; ".join(
-        f"{label(s)} {describe_ci(r['mean'], r['low'], r['high'])}" for s, r in kpi.iterrows()) + "."
+        f"{label(s)} {ci_of(r)}" for s, r in kpi.iterrows()) + "."
     diffs = paired_differences(final, "steering", REFERENCE)
     diff_caption = caption_text(n, "Points are mean paired differences in the final year (last "
                                    "12 months)")

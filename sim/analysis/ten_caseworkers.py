@@ -15,6 +15,7 @@ import pandas as pd
 
 from sim.analysis import Finding, SweepData
 from sim.analysis.stats import (
+    ci_table,
     describe_ci,
     excludes_zero,
     final_year,
@@ -66,9 +67,12 @@ def growth(final: pd.DataFrame, metric: str) -> tuple[float, float, float, float
     return (low, high, *mean_ci(change.to_numpy()))
 
 
+def _digits(metric: str) -> int:
+    return 1 if metric == "cost_per_outcome" else (2 if metric.endswith("_complex") else 4)
+
+
 def _ci(mean: float, low: float, high: float, metric: str) -> str:
-    digits = 1 if metric == "cost_per_outcome" else (2 if metric.endswith("_complex") else 4)
-    return describe_ci(mean, low, high, digits)
+    return describe_ci(mean, low, high, _digits(metric))
 
 
 def reading_of_levels(level: pd.DataFrame) -> str:
@@ -128,11 +132,7 @@ def analyse(data: SweepData) -> list[Finding]:
     diff_caption = caption_text(n, "Points are mean paired differences (team minus silo, same "
                                    "seeds) in the final year")
     diff_fig = plot_differences(shown, METRICS, SILO, TITLE_DIFF, diff_caption, contrast="team - silo")
-    grid = level.assign(value=[_ci(r["mean"], r["low"], r["high"], r["metric"])
-                               for _, r in level.iterrows()])
-    grid = grid.pivot_table(index=[LINK, HANDLING], columns="metric", values="value",
-                            aggfunc="first").reset_index()
-    grid.columns.name = None
+    grid = ci_table(level, [LINK, HANDLING], digits=_digits)
     return [
         Finding("ten_caseworkers_levels", TITLE_LEVELS, levels_fig, caption,
                 reading_of_levels(level), grid),
