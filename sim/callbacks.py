@@ -39,9 +39,8 @@ class SweepCallback(Callback):
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Start the progress line."""
         sweep = Path(config.hydra.sweep.dir)
-        total = int(os.environ.get("SIM_SWEEP_TOTAL", "0"))
         self._stop.clear()
-        self._thread = threading.Thread(target=self._progress, args=(sweep, total), daemon=True)
+        self._thread = threading.Thread(target=self._progress, args=(sweep,), daemon=True)
         self._thread.start()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
@@ -65,17 +64,25 @@ class SweepCallback(Callback):
             except Exception as exc:  # noqa: BLE001 - results are safe; say why the report is not
                 LAST_SWEEP["report_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
 
-    def _progress(self, sweep: Path, total: int) -> None:
+    def _progress(self, sweep: Path) -> None:
+        """Redraw the line every second; the total is read each time (a sweeper may set it)."""
         start = time.monotonic()
         while not self._stop.wait(1.0):
+            total = _total()
             done = _count(sweep)
             elapsed = time.monotonic() - start
             eta = f", about {elapsed / done * (total - done):.0f} s left" if done and total else ""
             of = f"/{total}" if total else ""
             sys.stderr.write(f"\rsweep: {done}{of} points done, {elapsed:.0f} s elapsed{eta}   ")
             sys.stderr.flush()
+        total = _total()
         sys.stderr.write(f"\rsweep: {_count(sweep)}{'/' + str(total) if total else ''} points "
                          f"done, {time.monotonic() - start:.0f} s{' ' * 30}\n")
+
+
+def _total() -> int:
+    """Points the sweep will run: set by ``sim`` before it starts, or by an adaptive sweeper."""
+    return int(os.environ.get("SIM_SWEEP_TOTAL", "0"))
 
 
 def _count(sweep: Path) -> int:

@@ -16,7 +16,6 @@ import dataclasses
 import itertools
 import json
 import math
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +27,7 @@ from hydra import compose, initialize_config_module
 from matplotlib.figure import Figure
 from omegaconf import OmegaConf
 
-from hydra_plugins.sim_salib import PlannedJobs, checks, count_jobs, design, planned_jobs
+from hydra_plugins.sim_salib import checks, count_jobs, design, planned_jobs
 from sim.analysis import SweepData
 from sim.analysis import sensitivity as analysis
 from sim.cli import check
@@ -223,16 +222,6 @@ def test_jobs_that_repeat_run_once():
     assert count_jobs(x, params, ["plus"]) == len(set(x[:, 0])) < count_jobs(x, params, ["minus"])
     cfg = _experiment(["hydra.sweeper.morris.trajectories=2"])
     assert planned_jobs(cfg.hydra.sweeper) == (2 * 12 - 2) + 2 * 12 + 2 * 64 * 6
-
-
-def test_progress_total_is_set_before_the_sweep_starts(monkeypatch):
-    """The callback puts the planned jobs in SIM_SWEEP_TOTAL, which sim's progress line reads."""
-    monkeypatch.delenv("SIM_SWEEP_TOTAL", raising=False)
-    cfg = _experiment(["hydra.sweeper.morris.trajectories=2"])
-    PlannedJobs().on_multirun_start(cfg)
-    assert os.environ["SIM_SWEEP_TOTAL"] == str(planned_jobs(cfg.hydra.sweeper))
-    names = list(cfg.hydra.callbacks)
-    assert names.index("salib_jobs") < names.index("sweep")
 
 
 # --- figures and readings on fixture tables --------------------------------------------------

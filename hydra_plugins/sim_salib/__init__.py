@@ -25,8 +25,8 @@ are short and stable (``morris-00007-co_creation``), so the same command with th
 ``hydra.sweep.dir`` skips jobs already complete and gives the same indices. Problem,
 samples, outputs and indices go to ``sensitivity.json`` in the sweep folder, written
 atomically after each stage. A launcher that raises does not end with a traceback: its
-error is kept for ``sim`` to report (as the ``prevalidated`` sweeper does). The
-:class:`PlannedJobs` callback tells sim's progress line how many jobs to expect.
+error is kept for ``sim`` to report (as the ``prevalidated`` sweeper does). The number of
+jobs both stages launch goes to ``SIM_SWEEP_TOTAL``, which sim's progress line reads.
 """
 
 import json
@@ -40,7 +40,6 @@ from typing import Any
 
 import numpy as np
 from hydra.core.config_store import ConfigStore
-from hydra.experimental.callback import Callback
 from hydra.plugins.sweeper import Sweeper
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import MISSING, DictConfig, OmegaConf
@@ -155,8 +154,7 @@ class SALibSweeper(Sweeper):
         n_morris = count_jobs(x_morris, params, arms)
         # The whole sweep, both stages: what sim's progress line and messages count (the
         # Sobol stage's count is exact once its parameters are known).
-        os.environ["SIM_SWEEP_TOTAL"] = str(
-            n_morris + len(arms) * int(self.sobol["base_samples"]) * (k + 2))
+        os.environ["SIM_SWEEP_TOTAL"] = str(planned_jobs(self.config.hydra.sweeper))
         record = self._record(arguments, params, arms)
         returns = []
 
@@ -334,25 +332,6 @@ def planned_jobs(conf: DictConfig) -> int:
     return count_jobs(x, params, arms) + len(arms) * int(sobol["base_samples"]) * (k + 2)
 
 
-class PlannedJobs(Callback):
-    """Put the number of jobs the SALib sweeper will launch in ``SIM_SWEEP_TOTAL``.
-
-    sim's progress line reads that variable once, as the sweep starts and before Hydra
-    creates the sweeper; list this callback before it (an experiment's ``hydra.callbacks``
-    come before those of ``hydra/default.yaml``).
-    """
-
-    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Count the jobs from the sweeper's settings."""
-        conf = config.hydra.sweeper
-        if "problem" not in conf:
-            return
-        try:
-            os.environ["SIM_SWEEP_TOTAL"] = str(planned_jobs(conf))
-        except (ValueError, TypeError, KeyError):
-            return  # the sweeper itself reports a bad problem, in one line
-
-
 def _folder(stage: str, i: int, arm: checks.Arm) -> str:
     """A job's folder: short and the same on every run of the same command."""
     return f"{stage}-{i:05d}" + (f"-{arm.name}" if arm.name else "")
@@ -384,8 +363,3 @@ def _output(value: Any, name: str) -> float:
 
 ConfigStore.instance().store(group="hydra/sweeper", name="salib", node=SALibSweeperConf,
                              provider="sim")
-# An experiment cannot `override /hydra/sweeper: salib` when a config expanded before it
-# (sim's hydra/default.yaml) already overrides the sweeper: Hydra keeps the first override.
-# It can clear the node with this config and then merge ``/hydra/sweeper/salib@hydra.sweeper``.
-ConfigStore.instance().store(group="sim_salib", name="clear_sweeper", package="_global_",
-                             node={"hydra": {"sweeper": None}}, provider="sim")
