@@ -14,6 +14,7 @@ cannot drift apart. Groups: ``population`` (who lives there and their needs), ``
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import field, make_dataclass
 from typing import Any
 
@@ -69,8 +70,13 @@ def _arena_fields() -> list[tuple[str, Any, Any]]:
     return out
 
 
+@functools.cache
 def style_schemas() -> dict[str, type]:
-    """One schema per steering style, holding exactly that style's parameters."""
+    """One schema per steering style, holding exactly that style's parameters.
+
+    Made once; each is also an attribute of this module (see :func:`__getattr__`), so
+    configs holding them can be pickled (a sweep sends them to its workers).
+    """
     from sim.policies import CoCreationSteering, ExperienceBasedSteering, ResultBasedSteering
 
     return {
@@ -88,6 +94,14 @@ def style_schemas() -> dict[str, type]:
             ("first", str, field(default="result_based")),
             ("second", str, field(default="experience_based"))]),
     }
+
+
+def __getattr__(name: str) -> type:
+    """The style schemas by class name (``sim.schema.ResultBasedSchema`` ...)."""
+    for schema in style_schemas().values():
+        if schema.__name__ == name:
+            return schema
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclasses.dataclass

@@ -124,7 +124,7 @@ class SALibSweeper(Sweeper):
         """Compose jobs from templates, as sim's basic sweeper does; create the launcher."""
         from hydra.core.plugins import Plugins
 
-        from hydra_plugins.sim_sweeper.fast_loader import with_templates
+        from sim.templates import with_templates
 
         hydra_context = with_templates(hydra_context)
         self.hydra_context, self.config = hydra_context, config
