@@ -27,7 +27,6 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim import callbacks, jobs
-from sim.plots import plot_main_metrics
 from sim.results import atomic
 from sim.schema import register
 
@@ -55,8 +54,12 @@ class ConfigError(ValueError):
     """A config that cannot run, with a one-line message naming the key."""
 
 
-def explain(exc: BaseException) -> str:
-    """One line naming the key and what is allowed, from a Hydra or OmegaConf error."""
+def explain(exc: BaseException, cfg: DictConfig | None = None) -> str:
+    """One line naming the key and what is allowed, from a Hydra or OmegaConf error.
+
+    ``cfg``, if given, is the config the error came from (its keys are the allowed ones);
+    otherwise the default config is composed to find them.
+    """
     text = str(exc)
     if isinstance(exc, MissingConfigException):
         m = re.search(r"Could not find '([^/']+)/([^']+)'", text)
@@ -66,21 +69,23 @@ def explain(exc: BaseException) -> str:
     m = re.search(r"Could not override '([^']+)'", text)
     if m:
         key = m.group(1)
-        return f"{key}: unknown key; allowed: {', '.join(_keys_of(key.rsplit('.', 1)[0]))}"
+        return f"{key}: unknown key; allowed: {', '.join(_keys_of(key.rsplit('.', 1)[0], cfg))}"
     cause = exc.__cause__ or exc
     if isinstance(cause, OmegaConfBaseException):
         key = getattr(cause, "full_key", None) or "config"
         first = str(cause).splitlines()[0]
         if "not in" in first or "not in struct" in first:
-            return f"{key}: unknown key; allowed: {', '.join(_keys_of(key.rsplit('.', 1)[0]))}"
+            return f"{key}: unknown key; allowed: {', '.join(_keys_of(key.rsplit('.', 1)[0], cfg))}"
         return f"{key}: {first}"
     return text.splitlines()[0]
 
 
-def _keys_of(group: str) -> list[str]:
+def _keys_of(group: str, cfg: DictConfig | None = None) -> list[str]:
     try:
-        with initialize_config_module(config_module="sim.configs", version_base="1.3"):
-            node = OmegaConf.select(compose(config_name="config"), group)
+        if cfg is None:
+            with initialize_config_module(config_module="sim.configs", version_base="1.3"):
+                cfg = compose(config_name="config")
+        node = OmegaConf.select(cfg, group)
         return sorted(node.keys()) if isinstance(node, DictConfig) else []
     except Exception:  # noqa: BLE001 - only used to enrich a message
         return []
@@ -140,13 +145,16 @@ def check(argv: list[str]) -> int:
             except (ConfigCompositionException, MissingConfigException,
                     OmegaConfBaseException) as exc:
                 raise ConfigError(explain(exc)) from None
+            # every point sets every swept key, so scalars can be set on one config in turn;
+            # a dict or list value merges into what is there, so it gets a fresh copy
+            nested = any(isinstance(v, dict | list) for _, vs in values for v in vs)
             for point in itertools.product(*[[(k, v) for v in vs] for k, vs in values]):
-                point_cfg = cfg.copy()
+                point_cfg = cfg.copy() if nested else cfg
                 try:
                     for key, value in point:
                         OmegaConf.update(point_cfg, key, value, merge=True)
                 except OmegaConfBaseException as exc:
-                    raise ConfigError(explain(exc)) from None
+                    raise ConfigError(explain(exc, cfg)) from None
                 try:
                     jobs.validate(OmegaConf.to_container(point_cfg, resolve=True))
                 except ValueError as exc:
@@ -194,6 +202,8 @@ def _hydra_main(cfg: DictConfig) -> dict[str, float | None] | None:
         sys.exit(1)
     if not multirun:
         if plain.get("figure", True):
+            from sim.plots import plot_main_metrics  # only here: sweep workers skip matplotlib
+
             labelled = tidy.copy()
             labelled.insert(0, "steering", plain["steering"]["name"])
             fig = plot_main_metrics(labelled)
@@ -259,9 +269,9 @@ def collect_main(argv: list[str] | None = None) -> None:
     if len(argv) != 1 or not Path(argv[0]).is_dir():
         print("error: usage: sim-collect DIR (an existing sweep folder)", file=sys.stderr)
         sys.exit(2)
-    table, status = jobs.collect(Path(argv[0]))
+    rows, status = jobs.collect(Path(argv[0]))
     failed = int((status["status"] == "failed").sum())
-    print(f"{argv[0]}: {len(status)} jobs, {failed} failed, {len(table)} rows")
+    print(f"{argv[0]}: {len(status)} jobs, {failed} failed, {rows} rows")
     sys.exit(1 if failed else 0)
 
 

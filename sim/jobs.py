@@ -32,9 +32,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from scipy import stats
 
-from sim.results import to_tidy, validate_tidy, write_atomic, write_text_atomic
+from sim.results import atomic, to_tidy, validate_tidy, write_atomic, write_text_atomic
 from sim.run import simulate
 from sim.schema import MODEL_FIELDS, POPULATION_FIELDS
 
@@ -43,6 +45,8 @@ TIMESERIES, SUMMARY, PROVENANCE = "timeseries.parquet", "summary.json", "provena
 #: Run-key names the tidy table reserves, and what a swept key of that name is called.
 RESERVED = {"seed": "root_seed", "job_id": "job_id_param", "replicate": "replicate_param",
             "step": "step_param", "metric": "metric_param", "value": "value_param"}
+#: Rows per row group of ``sweep.parquet`` (about 2**20: large enough for fast scans).
+ROW_GROUP = 1 << 20
 #: Packages whose versions the results depend on.
 PACKAGES = ("samskabelse", "mesa", "numpy", "scipy", "pandas", "pyarrow", "hydra-core")
 
@@ -214,12 +218,17 @@ def record_failure(folder: Path, exc: BaseException) -> None:
     _write_text(folder / STATUS, json.dumps({"status": "failed", "error": str(exc)}))
 
 
-def collect(sweep: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def collect(sweep: Path) -> tuple[int, pd.DataFrame]:
     """Gather every job under ``sweep`` into ``sweep.parquet`` and ``summary.csv``.
 
-    Returns the tidy table and the status table (one row per job folder).
+    ``sweep.parquet`` holds every complete job's rows ordered by job id, replicate,
+    metric and step. It is written job by job (Arrow), so a sweep's table never has to fit
+    in memory at once; jobs whose swept columns differ get nulls, and a type two jobs
+    disagree on is widened. Returns the number of rows and the status table (one row per
+    job folder).
     """
-    frames, status_rows, summary_rows = [], [], []
+    done: dict[str, list[Path]] = {}
+    status_rows, summary_rows = [], []
     for status_file in sorted(sweep.rglob(STATUS)):
         folder = status_file.parent
         status = json.loads(status_file.read_text())
@@ -228,19 +237,48 @@ def collect(sweep: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                             "error": status.get("error", "")})
         if status["status"] != "complete" or not (folder / MARKER).exists():
             continue
-        tidy = pd.read_parquet(folder / TIMESERIES)
-        frames.append(tidy)
-        keys = {c: tidy[c].iloc[0] for c in tidy.columns
+        first = pq.ParquetFile(folder / TIMESERIES).read_row_group(0).slice(0, 1).to_pylist()[0]
+        done.setdefault(first["job_id"], []).append(folder / TIMESERIES)
+        keys = {c: v for c, v in first.items()
                 if c not in ("replicate", "seed", "step", "metric", "value")}
         for metric, entry in json.loads((folder / SUMMARY).read_text()).items():
             summary_rows.append({**keys, "metric": metric, "mean": entry["mean"],
                                  "ci95_low": entry["ci95"][0], "ci95_high": entry["ci95"][1],
                                  "replicates": len(entry["replicates"])})
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["job_id", "replicate", "seed", "step", "metric", "value"])
-    if frames:
-        table = table.sort_values(["job_id", "replicate", "metric", "step"], kind="stable")
-        write_atomic(table.reset_index(drop=True), sweep / "sweep.parquet")
-        summary = pd.DataFrame(summary_rows).sort_values(["job_id", "metric"], kind="stable")
-        _write_text(sweep / "summary.csv", summary.to_csv(index=False))
-    return table, pd.DataFrame(status_rows, columns=["job", "status", "error"])
+    status = pd.DataFrame(status_rows, columns=["job", "status", "error"])
+    if not done:
+        return 0, status
+    files = [f for job_id in sorted(done) for f in done[job_id]]
+    schema = pa.unify_schemas([pq.read_schema(f).remove_metadata() for f in files],
+                              promote_options="permissive")
+    tidy = ("step", "metric", "value")  # last, after every job's run keys
+    schema = pa.schema([f for f in schema if f.name not in tidy] + [schema.field(c) for c in tidy])
+    rows = 0
+
+    def write(tmp: str) -> None:
+        nonlocal rows
+        with pq.ParquetWriter(tmp, schema) as writer:
+            pending: list[pa.Table] = []
+            for job_id in sorted(done):
+                table = pa.concat_tables([pq.read_table(f) for f in done[job_id]],
+                                         promote_options="permissive")
+                table = table.sort_by([(c, "ascending") for c in ("replicate", "metric", "step")])
+                pending.append(_conform(table, schema))
+                rows += table.num_rows
+                if sum(t.num_rows for t in pending) >= ROW_GROUP:
+                    writer.write_table(pa.concat_tables(pending), row_group_size=ROW_GROUP)
+                    pending = []
+            if pending:
+                writer.write_table(pa.concat_tables(pending), row_group_size=ROW_GROUP)
+
+    atomic(sweep / "sweep.parquet", write)
+    summary = pd.DataFrame(summary_rows).sort_values(["job_id", "metric"], kind="stable")
+    _write_text(sweep / "summary.csv", summary.to_csv(index=False))
+    return rows, status
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with ``schema``'s columns in its order: missing ones null, types widened."""
+    columns = [table.column(f.name).cast(f.type) if f.name in table.column_names
+               else pa.nulls(table.num_rows, f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)

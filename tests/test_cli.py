@@ -63,6 +63,9 @@ def _compose(overrides: list[str]) -> dict:
     (["steering=co_creation", "steering.domains=[parks]"], "steering.domains: unknown domain"),
     (["steering=co_creation", "steering.decision_rule=vote"], "steering.decision_rule: must be"),
     (["population.n_citizens=500,-5"], "population.n_citizens: must be an integer"),
+    (["population.n_citizenz=500,1000"], "population.n_citizenz: unknown key; allowed: "
+                                         "citizens_per_professional, "),
+    (["population.n_citizens=500,1000,abc"], "population.n_citizens: Value 'abc'"),
 ])
 def test_bad_values_fail_with_one_line_naming_the_key(overrides, key):
     """Every bad key, type or value (sweep points too) fails before running, naming the key."""
@@ -160,14 +163,54 @@ def test_failed_job_is_recorded_and_collected(tmp_path):
     good = _compose(SMALL)
     jobs.run_job(good, tmp_path / "a", "a", {}, [])
     jobs.record_failure(tmp_path / "b", RuntimeError("boom"))
-    table, status = jobs.collect(tmp_path)
+    rows, status = jobs.collect(tmp_path)
     assert "boom" in (tmp_path / "b" / jobs.ERROR).read_text()
     assert dict(zip(status["job"], status["status"], strict=True)) == {"a": "complete",
                                                                         "b": "failed"}
+    table = pd.read_parquet(tmp_path / "sweep.parquet")
     assert set(table["job_id"]) == {"a"}
-    assert pd.read_parquet(tmp_path / "sweep.parquet").shape == table.shape
+    assert len(table) == rows == len(pd.read_parquet(tmp_path / "a" / jobs.TIMESERIES))
     summary = pd.read_csv(tmp_path / "summary.csv")
     assert {"mean", "ci95_low", "ci95_high", "metric"} <= set(summary.columns)
+
+
+def _fake_job(folder: Path, job_id: str, extra: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """A complete job folder whose rows are shuffled (as no job writes them)."""
+    rows = pd.DataFrame([{"job_id": job_id, "replicate": r, "seed": 10 + r, **extra,
+                          "step": step, "metric": metric, "value": rng.normal()}
+                         for r in (1, 0) for metric in ("b", "a") for step in (2, 1, 3)])
+    rows = rows.sample(frac=1, random_state=int(rng.integers(1 << 30))).reset_index(drop=True)
+    folder.mkdir(parents=True)
+    rows.to_parquet(folder / jobs.TIMESERIES, index=False)
+    (folder / jobs.SUMMARY).write_text(json.dumps(
+        {"a": {"mean": 0.5, "ci95": [0.1, 0.9], "replicates": [0.4, 0.6]}}))
+    (folder / jobs.STATUS).write_text(json.dumps({"status": "complete"}))
+    (folder / jobs.MARKER).write_text("x")
+    return rows
+
+
+def test_collect_orders_rows_and_joins_jobs_with_different_columns(tmp_path):
+    """sweep.parquet: all rows by job id, replicate, metric, step; columns unified.
+
+    The order is stable (a job id met in two folders keeps folder order); a column only
+    some jobs have is null elsewhere and comes before step, metric, value; an int column
+    that another job has as float is widened.
+    """
+    rng = np.random.default_rng(0)
+    frames = [_fake_job(tmp_path / "0", "x=2", {"x": 2}, rng),
+              _fake_job(tmp_path / "1", "x=1", {"x": 1.5, "y": "b"}, rng),
+              _fake_job(tmp_path / "2", "x=2", {"x": 2}, rng),
+              _fake_job(tmp_path / "3", "x=0", {"x": 0}, rng)]
+    rows, _ = jobs.collect(tmp_path)
+    want = pd.concat(frames, ignore_index=True).sort_values(
+        ["job_id", "replicate", "metric", "step"], kind="stable").reset_index(drop=True)
+    got = pd.read_parquet(tmp_path / "sweep.parquet")
+    assert rows == len(want) == 48
+    assert list(got.columns) == ["job_id", "replicate", "seed", "x", "y", "step",
+                                 "metric", "value"]
+    pd.testing.assert_frame_equal(got[want.columns], want, check_dtype=False)
+    assert got["x"].dtype == np.float64
+    assert got["y"].isna().sum() == 36
 
 
 # --- the command, end to end -------------------------------------------------------------
@@ -260,6 +303,7 @@ def test_sweep_killed_half_way_resumes_to_the_same_rows(tmp_path):
     assert 1 <= done < 4
     resumed = _run(args[3:], tmp_path)
     assert resumed.returncode == 0, resumed.stderr
+    assert f"4/4 points done ({done} before this run)" in resumed.stderr
     a = pd.read_parquet(tmp_path / "whole" / "sweep.parquet")
     b = pd.read_parquet(tmp_path / "cut" / "sweep.parquet")
     pd.testing.assert_frame_equal(a, b)
