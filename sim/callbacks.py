@@ -67,17 +67,21 @@ class SweepCallback(Callback):
     def _progress(self, sweep: Path) -> None:
         """Redraw the line every second; the total is read each time (a sweeper may set it)."""
         start = time.monotonic()
+        before = _count(sweep)  # a resumed sweep's points already done
+        earlier = f" ({before} before this run)" if before else ""
         while not self._stop.wait(1.0):
             total = _total()
             done = _count(sweep)
             elapsed = time.monotonic() - start
-            eta = f", about {elapsed / done * (total - done):.0f} s left" if done and total else ""
+            rate = (done - before) / elapsed  # the estimate counts this run's points only
+            eta = f", about {(total - done) / rate:.0f} s left" if rate > 0 and total else ""
             of = f"/{total}" if total else ""
-            sys.stderr.write(f"\rsweep: {done}{of} points done, {elapsed:.0f} s elapsed{eta}   ")
+            sys.stderr.write(f"\rsweep: {done}{of} points done{earlier}, {elapsed:.0f} s elapsed"
+                             f"{eta}   ")
             sys.stderr.flush()
         total = _total()
         sys.stderr.write(f"\rsweep: {_count(sweep)}{'/' + str(total) if total else ''} points "
-                         f"done, {time.monotonic() - start:.0f} s{' ' * 30}\n")
+                         f"done{earlier}, {time.monotonic() - start:.0f} s{' ' * 30}\n")
 
 
 def _total() -> int:
