@@ -158,6 +158,20 @@ def test_job_writes_tidy_table_summary_provenance_and_marker(tmp_path):
     assert not jobs.is_complete(tmp_path, {**cfg, "seed": 6})
 
 
+def test_tidy_table_is_the_wide_frame_melted_with_run_keys_first():
+    """to_tidy gives exactly pandas' melt of the per-step frame, run keys leading."""
+    from sim import simulate
+    from sim.results import to_tidy
+
+    wide = simulate(steps=5, seed=2, n_citizens=120, citizens_per_professional=20)
+    keys = {"job_id": "j", "replicate": 1, "seed": 9, "model.audit_hours": 2.5, "flag": True}
+    want = wide.melt(id_vars="step", var_name="metric", value_name="value")
+    for i, (name, value) in enumerate(keys.items()):
+        want.insert(i, name, value)
+    want["value"] = want["value"].astype(float)
+    pd.testing.assert_frame_equal(to_tidy(wide, **keys), want)
+
+
 def test_failed_job_is_recorded_and_collected(tmp_path):
     """A failure writes error.txt and a failed status; collection lists it and keeps the rest."""
     good = _compose(SMALL)
