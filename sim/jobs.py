@@ -228,7 +228,7 @@ def collect(sweep: Path) -> tuple[int, pd.DataFrame]:
     job folder).
     """
     done: dict[str, list[Path]] = {}
-    status_rows, summary_rows = [], []
+    schemas, status_rows, summary_rows = [], [], []
     for status_file in sorted(sweep.rglob(STATUS)):
         folder = status_file.parent
         status = json.loads(status_file.read_text())
@@ -237,10 +237,12 @@ def collect(sweep: Path) -> tuple[int, pd.DataFrame]:
                             "error": status.get("error", "")})
         if status["status"] != "complete" or not (folder / MARKER).exists():
             continue
-        first = pq.ParquetFile(folder / TIMESERIES).read_row_group(0).slice(0, 1).to_pylist()[0]
-        done.setdefault(first["job_id"], []).append(folder / TIMESERIES)
-        keys = {c: v for c, v in first.items()
-                if c not in ("replicate", "seed", "step", "metric", "value")}
+        parquet = pq.ParquetFile(folder / TIMESERIES)
+        schemas.append(parquet.schema_arrow.remove_metadata())
+        keys = parquet.read_row_group(0, columns=[
+            c for c in parquet.schema_arrow.names
+            if c not in ("replicate", "seed", "step", "metric", "value")]).slice(0, 1).to_pylist()[0]
+        done.setdefault(keys["job_id"], []).append(folder / TIMESERIES)
         for metric, entry in json.loads((folder / SUMMARY).read_text()).items():
             summary_rows.append({**keys, "metric": metric, "mean": entry["mean"],
                                  "ci95_low": entry["ci95"][0], "ci95_high": entry["ci95"][1],
@@ -248,9 +250,7 @@ def collect(sweep: Path) -> tuple[int, pd.DataFrame]:
     status = pd.DataFrame(status_rows, columns=["job", "status", "error"])
     if not done:
         return 0, status
-    files = [f for job_id in sorted(done) for f in done[job_id]]
-    schema = pa.unify_schemas([pq.read_schema(f).remove_metadata() for f in files],
-                              promote_options="permissive")
+    schema = pa.unify_schemas(schemas, promote_options="permissive")
     tidy = ("step", "metric", "value")  # last, after every job's run keys
     schema = pa.schema([f for f in schema if f.name not in tidy] + [schema.field(c) for c in tidy])
     rows = 0
