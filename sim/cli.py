@@ -69,15 +69,19 @@ def explain(exc: BaseException, cfg: DictConfig | None = None) -> str:
     m = re.search(r"Could not override '([^']+)'", text)
     if m:
         key = m.group(1)
-        return f"{key}: unknown key; allowed: {', '.join(_keys_of(key.rsplit('.', 1)[0], cfg))}"
+        return _unknown_key(key, cfg)
     cause = exc.__cause__ or exc
     if isinstance(cause, OmegaConfBaseException):
         key = getattr(cause, "full_key", None) or "config"
         first = str(cause).splitlines()[0]
         if "not in" in first or "not in struct" in first:
-            return f"{key}: unknown key; allowed: {', '.join(_keys_of(key.rsplit('.', 1)[0], cfg))}"
+            return _unknown_key(key, cfg)
         return f"{key}: {first}"
     return text.splitlines()[0]
+
+
+def _unknown_key(key: str, cfg: DictConfig | None) -> str:
+    return f"{key}: unknown key; allowed: {', '.join(_keys_of(key.rsplit('.', 1)[0], cfg))}"
 
 
 def _keys_of(group: str, cfg: DictConfig | None = None) -> list[str]:
