@@ -3,7 +3,7 @@
 Prints numbers; not a test.
 
 Every arm runs the same jobs (same configs, same seeds) and writes the same job outputs:
-the loop calls :func:`sim.jobs.run_job` in one process; the sweeps run ``sim -m`` with
+the loop calls :func:`sim.runs.jobs.run_job` in one process; the sweeps run ``sim -m`` with
 ``launcher=basic`` and ``launcher=local``. Targets: basic <= 1.2x the loop; parallel on
 2 cores >= 1.7x faster than the loop.
 
@@ -33,8 +33,8 @@ from pathlib import Path
 from hydra import compose, initialize_config_module
 from omegaconf import OmegaConf
 
-from sim import jobs
-from sim.schema import register
+from sim.runs import jobs
+from sim.runs.schema import register
 
 
 def _points(runs: int) -> list[int]:

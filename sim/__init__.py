@@ -5,7 +5,7 @@ professionals, leaders and politicians. See ``docs/model.md`` for the model.
 """
 
 from sim.agents import Citizen, Leader, Politician, Professional
-from sim.metrics import METRICS
+from sim.mechanisms.metrics import METRICS
 from sim.model import GovernanceModel
 from sim.params import ModelParams
 from sim.policies import (

@@ -16,24 +16,24 @@ import mesa
 import numpy as np
 
 from sim.agents import Citizen, Leader, Politician, Professional
-from sim.arena import frame_mask, run_arena
-from sim.cases import allocate_cases, hand_off_departures, roll_caseworkers
-from sim.citizens import update_citizens
-from sim.governance import apply_budget, set_budgets, steer
-from sim.measurement import TARGET_OUTPUT, measure
-from sim.metrics import ALL_METRICS, ARENA_METRICS, compute_metrics
-from sim.needs import evolve_needs
-from sim.params import ModelParams
-from sim.policies import ArenaSettings, Levers, SteeringStyle, make_style
-from sim.population import (
+from sim.mechanisms.arena import frame_mask, run_arena
+from sim.mechanisms.cases import allocate_cases, hand_off_departures, roll_caseworkers
+from sim.mechanisms.citizens import update_citizens
+from sim.mechanisms.governance import apply_budget, set_budgets, steer
+from sim.mechanisms.measurement import TARGET_OUTPUT, measure
+from sim.mechanisms.metrics import ALL_METRICS, ARENA_METRICS, compute_metrics
+from sim.mechanisms.needs import evolve_needs
+from sim.mechanisms.population import (
     build_citizens,
     build_professionals,
     domain_links,
     domain_names,
     link_list,
 )
-from sim.production import allocate, produce
-from sim.professionals import update_professionals
+from sim.mechanisms.production import allocate, produce
+from sim.mechanisms.professionals import update_professionals
+from sim.params import ModelParams
+from sim.policies import ArenaSettings, Levers, SteeringStyle, make_style
 from sim.scenarios import load_scenario
 from sim.streams import Streams
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import GovernanceModel
-from sim.arena import run_arena
+from sim.mechanisms.arena import run_arena
 from sim.policies import ArenaSettings
 
 

@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 
 from sim import simulate
-from sim.metrics import ALL_METRICS
+from sim.mechanisms.metrics import ALL_METRICS
 
 BASELINE = Path(__file__).with_name("baseline.json")
 RUNS = {

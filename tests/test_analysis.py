@@ -16,9 +16,9 @@ import yaml
 from matplotlib.figure import Figure
 from scipy import stats
 
-from sim.analysis import ANALYSES, load_sweep
-from sim.analysis.stats import final_year, mean_ci, paired_differences, summarise
-from sim.plots import (
+from sim.reporting.analysis import ANALYSES, load_sweep
+from sim.reporting.analysis.stats import final_year, mean_ci, paired_differences, summarise
+from sim.reporting.plots import (
     plot_curves,
     plot_differences,
     plot_heatmaps,
@@ -26,7 +26,7 @@ from sim.plots import (
     plot_timeseries,
     plot_tradeoff,
 )
-from sim.report import build_report
+from sim.reporting.report import build_report
 from sim.results import write_atomic
 
 SIM = str(Path(sys.executable).with_name("sim"))

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from sim import GovernanceModel, simulate
-from sim.arena import OVERRIDE_LOSS, PUBLIC_LOSS, frame_mask, run_arena
-from sim.deliberation import clusters, decide, hegselmann_krause, outcome_measures
-from sim.metrics import ARENA_METRICS
+from sim.mechanisms.arena import OVERRIDE_LOSS, PUBLIC_LOSS, frame_mask, run_arena
+from sim.mechanisms.deliberation import clusters, decide, hegselmann_krause, outcome_measures
+from sim.mechanisms.metrics import ARENA_METRICS
 from sim.policies import ArenaSettings, CoCreationSteering
 from tests.arena_trials import run_trials
 from tests.stats import paired
@@ -325,7 +325,7 @@ def test_task_committee_scenario_runs_as_gentofte():
 
 def test_rank_and_cut_funds_the_largest_increases_first():
     """A package bigger than its envelope funds its largest increases first and stays balanced."""
-    from sim.arena import rank_and_cut
+    from sim.mechanisms.arena import rank_and_cut
 
     status = np.array([0.25, 0.25, 0.25, 0.25])
     decision = np.array([0.45, 0.30, 0.10, 0.15])  # +0.20, +0.05, -0.15, -0.10

@@ -1,6 +1,6 @@
 """The ``sim`` command: validation before anything runs, job outputs, sweeps, resume.
 
-In-process tests call :func:`sim.cli.check` and :mod:`sim.jobs`; end-to-end tests run
+In-process tests call :func:`sim.runs.cli.check` and :mod:`sim.runs.jobs`; end-to-end tests run
 ``python -m sim`` in a subprocess (marked ``slow``) and check exit codes, output and files.
 """
 
@@ -22,11 +22,11 @@ from hydra import compose, initialize_config_module
 from omegaconf import OmegaConf
 from scipy import stats
 
-from sim import jobs
-from sim.cli import ConfigError, check
-from sim.metrics import METRICS
+from sim.mechanisms.metrics import METRICS
 from sim.policies import STYLES, LeverStyle
 from sim.results import validate_tidy
+from sim.runs import jobs
+from sim.runs.cli import ConfigError, check
 from sim.scenarios import CONFIG_DIR, list_scenarios, load_scenario
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -330,7 +330,7 @@ def test_sim_collect_gathers_a_sweep_folder(tmp_path):
     """``sim-collect DIR`` rebuilds sweep.parquet and summary.csv; bad usage exits 2."""
     assert _sweep(tmp_path, "s", "basic").returncode == 0
     (tmp_path / "s" / "sweep.parquet").unlink()
-    collect = [sys.executable, "-c", "from sim.cli import collect_main; collect_main()"]
+    collect = [sys.executable, "-c", "from sim.runs.cli import collect_main; collect_main()"]
     ok = subprocess.run([*collect, str(tmp_path / "s")], capture_output=True, text=True,
                         check=False)
     assert ok.returncode == 0 and "4 jobs, 0 failed" in ok.stdout
@@ -354,7 +354,7 @@ def test_results_are_paired_across_jobs():
 def test_a_launcher_error_is_kept_for_one_line_and_collection(monkeypatch):
     """The sim sweeper keeps a launcher's error (first line) instead of raising it."""
     from hydra_plugins.sim_sweeper import PrevalidatedSweeper
-    from sim.callbacks import LAUNCH_ERROR
+    from sim.runs.callbacks import LAUNCH_ERROR
 
     def fail(self, arguments):
         raise RuntimeError("cluster job 42 was cancelled\nmore details")
@@ -368,7 +368,7 @@ def test_a_launcher_error_is_kept_for_one_line_and_collection(monkeypatch):
 @pytest.mark.slow
 def test_launcher_error_exits_1_in_one_line_after_collecting(tmp_path, monkeypatch, capsys):
     """After a launcher error, sim collects the finished points and exits 1 with one line."""
-    from sim import callbacks, cli
+    from sim.runs import callbacks, cli
 
     real = cli._hydra_main
 

@@ -26,9 +26,9 @@ from matplotlib.figure import Figure
 from omegaconf import OmegaConf
 from scipy import stats
 
-from sim.analysis import Finding, SweepData, analysis_for
-from sim.cli import check
+from sim.reporting.analysis import Finding, SweepData, analysis_for
 from sim.results import validate_tidy
+from sim.runs.cli import check
 from sim.scenarios import CONFIG_DIR
 
 EXPERIMENTS = ("goodhart", "steering_frontier", "school_inclusion", "ten_caseworkers")

@@ -28,7 +28,7 @@ def test_wheel_ships_configs_and_runs_outside_the_source_tree(tmp_path):
     zipfile.ZipFile(wheel).extractall(site)
     code = ("import sys; sys.path.insert(0, sys.argv[1]); import sim; "
             "assert sim.__file__.startswith(sys.argv[1]), sim.__file__; "
-            "from sim.cli import check; print(check(['-m', 'sweep=styles', 'scenario=budget_cut']))")
+            "from sim.runs.cli import check; print(check(['-m', 'sweep=styles', 'scenario=budget_cut']))")
     run = subprocess.run([sys.executable, "-c", code, str(site)], cwd=tmp_path,
                          capture_output=True, text=True, check=False, timeout=120)
     assert run.returncode == 0, run.stderr

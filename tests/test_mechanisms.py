@@ -8,14 +8,14 @@ from scipy import optimize
 
 from sim import GovernanceModel, MixedSteering, ResultBasedSteering, SwitchSteering
 from sim.agents import Citizen, Leader, Politician, Professional
-from sim.effort import allocate_time, effort_response, optimal_incentive
-from sim.governance import apply_budget
-from sim.measurement import timeliness
+from sim.mechanisms.effort import allocate_time, effort_response, optimal_incentive
+from sim.mechanisms.governance import apply_budget
+from sim.mechanisms.measurement import timeliness
+from sim.mechanisms.population import domain_links, link_list, small_world
+from sim.mechanisms.production import inclusion_factor, quality_effort
+from sim.mechanisms.professionals import crowding_step, perceived_control_target
 from sim.params import ModelParams
 from sim.policies import ExperienceBasedSteering
-from sim.population import domain_links, link_list, small_world
-from sim.production import inclusion_factor, quality_effort
-from sim.professionals import crowding_step, perceived_control_target
 from sim.streams import Streams
 
 # --- P1: multitask effort allocation (Holmström & Milgrom 1991) -----------------------

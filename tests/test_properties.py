@@ -24,9 +24,9 @@ from sim import (
     ResultBasedSteering,
     SwitchSteering,
 )
-from sim.effort import allocate_time
-from sim.metrics import ARENA_METRICS, METRICS
-from sim.population import build_professionals
+from sim.mechanisms.effort import allocate_time
+from sim.mechanisms.metrics import ARENA_METRICS, METRICS
+from sim.mechanisms.population import build_professionals
 
 STEPS = 15
 FIELDS = {f.name: f for f in dataclasses.fields(ModelParams)}

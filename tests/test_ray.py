@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim import jobs
+from sim.runs import jobs
 
 if TYPE_CHECKING:
     from tests.ray_cluster import RayHead

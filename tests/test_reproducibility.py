@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import sim.needs
+import sim.mechanisms.needs
 from sim import GovernanceModel, simulate
-from sim.metrics import METRICS
+from sim.mechanisms.metrics import METRICS
 
 STYLES = ("result_based", "experience_based")
 DOCUMENTED_PHASES = ("_needs", "_politicians", "_leaders", "_cases", "_time_allocation",
@@ -77,7 +77,7 @@ def test_initial_population_depends_on_the_seed():
 def _draws(model: GovernanceModel, steps: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """The next ``steps`` shock draws from the model's needs stream."""
     n_cells = model.citizens.need.size
-    return [sim.needs.draw_shocks(model.streams.needs, n_cells, model.p.shock_per_step,
+    return [sim.mechanisms.needs.draw_shocks(model.streams.needs, n_cells, model.p.shock_per_step,
                                   model.p.need_scale) for _ in range(steps)]
 
 
@@ -102,7 +102,7 @@ def test_fresh_models_of_different_styles_draw_the_same_shocks():
 def test_running_styles_consume_the_needs_stream_identically(monkeypatch):
     """While running, both styles apply the same shocks and leave the needs stream in step."""
     recorded: dict[str, list] = {s: [] for s in STYLES}
-    original = sim.needs.draw_shocks
+    original = sim.mechanisms.needs.draw_shocks
     current: list[str] = []
 
     def recording(*args, **kwargs):
@@ -111,7 +111,7 @@ def test_running_styles_consume_the_needs_stream_identically(monkeypatch):
         recorded[current[-1]].append(out)
         return out
 
-    monkeypatch.setattr(sim.needs, "draw_shocks", recording)
+    monkeypatch.setattr(sim.mechanisms.needs, "draw_shocks", recording)
     models = {}
     for style in STYLES:
         current.append(style)

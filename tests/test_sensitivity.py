@@ -28,13 +28,13 @@ from matplotlib.figure import Figure
 from omegaconf import OmegaConf
 
 from hydra_plugins.sim_salib import checks, count_jobs, design, planned_jobs
-from sim.analysis import SweepData
-from sim.analysis import sensitivity as analysis
-from sim.cli import check
-from sim.jobs import validate
 from sim.params import ModelParams
-from sim.plots_sensitivity import plot_morris, plot_sobol
+from sim.reporting.analysis import SweepData
+from sim.reporting.analysis import sensitivity as analysis
+from sim.reporting.plots_sensitivity import plot_morris, plot_sobol
 from sim.results import validate_tidy
+from sim.runs.cli import check
+from sim.runs.jobs import validate
 from tests.ishigami_app.app import analytic_indices, ishigami
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,7 +174,7 @@ def test_experiment_selects_the_salib_sweeper_over_the_free_parameters():
     cfg = _experiment()
     sweeper = cfg.hydra.sweeper
     assert sweeper._target_ == "hydra_plugins.sim_salib.SALibSweeper"
-    assert "params" not in sweeper  # sim.cli.check expands only hydra.sweeper.params
+    assert "params" not in sweeper  # sim.runs.cli.check expands only hydra.sweeper.params
     problem = design.parse_problem(OmegaConf.to_container(sweeper.problem))
     free = {f.name for f in dataclasses.fields(ModelParams) if "*free*" in f.metadata["doc"]}
     names = {p.name.split(".", 1)[1] for p in problem}

@@ -1,7 +1,7 @@
 """The public API runs as the README says."""
 
 from sim import GovernanceModel, simulate
-from sim.metrics import METRICS
+from sim.mechanisms.metrics import METRICS
 
 
 def test_readme_api_runs():

@@ -11,8 +11,8 @@ from hydra.types import RunMode
 from joblib.externals import cloudpickle
 from omegaconf import OmegaConf
 
-import sim.cli  # noqa: F401 - registers the schemas and resolvers the configs use
-from sim.templates import TemplateLoader
+import sim.runs.cli  # noqa: F401 - registers the schemas and resolvers the configs use
+from sim.runs.templates import TemplateLoader
 
 #: Jobs in an order that would reveal any value leaking from one job into the next.
 JOBS = [

@@ -124,7 +124,7 @@ class SALibSweeper(Sweeper):
         """Compose jobs from templates, as sim's basic sweeper does; create the launcher."""
         from hydra.core.plugins import Plugins
 
-        from sim.templates import with_templates
+        from sim.runs.templates import with_templates
 
         hydra_context = with_templates(hydra_context)
         self.hydra_context, self.config = hydra_context, config
@@ -134,7 +134,7 @@ class SALibSweeper(Sweeper):
     # --- the sweep ---------------------------------------------------------------------
     def sweep(self, arguments: list[str]) -> Any:
         """Run both stages; write ``sensitivity.json``; keep a launcher's error."""
-        from sim.callbacks import LAUNCH_ERROR  # one module everyone imports the ordinary way
+        from sim.runs.callbacks import LAUNCH_ERROR  # one module everyone imports the ordinary way
 
         LAUNCH_ERROR.clear()
         assert self.config is not None
@@ -207,7 +207,7 @@ class SALibSweeper(Sweeper):
             The JobReturns; per output, its value at each point in every arm and, with a
             contrast, plus - minus as ``value``; each point's job folder per arm.
         """
-        from sim.callbacks import LAUNCH_ERROR
+        from sim.runs.callbacks import LAUNCH_ERROR
 
         first = {arm.name: design.first_runs(x, sampled, arm.name) for arm in arms}
         batch, where = [], {}
@@ -250,7 +250,7 @@ class SALibSweeper(Sweeper):
     def _complete(self, record: dict[str, Any], stage: str, y: dict[str, Any],
                   sweep_dir: Path) -> bool:
         """Whether every job of ``stage`` gave every output; write the record either way."""
-        from sim.callbacks import LAUNCH_ERROR
+        from sim.runs.callbacks import LAUNCH_ERROR
 
         values = np.array([y[out]["value"] for out in self.outputs], dtype=float)
         missing = int(np.sum(~np.all(np.isfinite(values), axis=0)))

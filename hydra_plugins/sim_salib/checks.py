@@ -3,7 +3,7 @@
 Every problem is caught here, before a job starts, with a message that names the key: a
 malformed problem or stage setting, a parameter that is not a number in the composed
 config, a sampled value out of its bounds or of the schema's type, and any point that
-the configured validator (for sim, :func:`sim.jobs.validate`) rejects.
+the configured validator (for sim, :func:`sim.runs.jobs.validate`) rejects.
 """
 
 from collections.abc import Callable, Mapping, Sequence

@@ -1,13 +1,13 @@
 """Hydra plugin: the basic sweeper for ``sim``.
 
 * It does not compose every job twice: ``sim`` composes and range-checks every point of a
-  sweep before Hydra starts (:func:`sim.cli.check`), so Hydra's check of each batch, which
+  sweep before Hydra starts (:func:`sim.runs.cli.check`), so Hydra's check of each batch, which
   composes every job's config once more before launching it, only repeats that work.
 * A launcher that raises (a cluster job killed, a worker lost) does not end the sweep
   with a traceback: the error is kept for ``sim`` to report in one line, and the points
   that finished are still collected.
 * Jobs that choose the same config groups are composed once, as a template, and each job
-  gets a copy with its own values set (:mod:`sim.templates`): about 7 ms a job instead of
+  gets a copy with its own values set (:mod:`sim.runs.templates`): about 7 ms a job instead of
   50 ms. The loader travels to the launcher's workers, which keep their own templates.
 """
 
@@ -21,7 +21,7 @@ from hydra.core.config_store import ConfigStore
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig
 
-from sim.templates import with_templates
+from sim.runs.templates import with_templates
 
 
 @dataclass
@@ -36,7 +36,7 @@ class PrevalidatedSweeper(BasicSweeper):
 
     def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction,
               config: DictConfig) -> None:
-        """Compose jobs from templates (:mod:`sim.templates`), then set up as Hydra does."""
+        """Compose jobs from templates (:mod:`sim.runs.templates`), then set up as Hydra does."""
         hydra_context = with_templates(hydra_context)
         super().setup(hydra_context=hydra_context, task_function=task_function, config=config)
 
@@ -47,7 +47,7 @@ class PrevalidatedSweeper(BasicSweeper):
         """Run the sweep; keep a launcher's error instead of raising it."""
         # Hydra's plugin scanner loads this module on its own, so the error goes to a module
         # that everyone imports the ordinary way.
-        from sim.callbacks import LAUNCH_ERROR
+        from sim.runs.callbacks import LAUNCH_ERROR
 
         LAUNCH_ERROR.clear()
         try:

@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 
 from sim.agents.views import row_view
-from sim.population import TIME_USES
+from sim.mechanisms.population import TIME_USES
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel

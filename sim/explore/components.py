@@ -21,7 +21,7 @@ from sim.explore.figures import Series, arena_figure, gap_figure, metric_figure
 from sim.explore.lessons import HOW_TO, lesson
 from sim.explore.network import COLOUR_BY, population_figure, snapshot
 from sim.explore.runs import STYLE_NAMES, ExplorerModel
-from sim.plots import STYLE_COLOURS
+from sim.reporting.plots import STYLE_COLOURS
 from sim.scenarios import list_scenarios
 
 #: What the citizens in the population view are coloured by (one value per browser session).

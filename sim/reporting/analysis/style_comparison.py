@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.analysis import Finding, SweepData
-from sim.analysis.stats import ci_of, describe_ci, excludes_zero, final_year, paired_differences, summarise
-from sim.plots import caption_text, label, plot_differences, plot_timeseries
+from sim.reporting.analysis import Finding, SweepData
+from sim.reporting.analysis.stats import (
+    ci_of,
+    describe_ci,
+    excludes_zero,
+    final_year,
+    paired_differences,
+    summarise,
+)
+from sim.reporting.plots import caption_text, label, plot_differences, plot_timeseries
 
 METRICS = ("true_outcome", "kpi", "kpi_survey_gap", "citizen_trust", "motivation",
            "caseworkers_complex", "equity_gap", "admin_share")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import ndtr
 
-from sim.population import GAMING, OUTPUT
+from sim.mechanisms.population import GAMING, OUTPUT
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.analysis import Finding, SweepData
-from sim.analysis.stats import (
+from sim.reporting.analysis import Finding, SweepData
+from sim.reporting.analysis.stats import (
     ci_table,
     describe_ci,
     excludes_zero,
@@ -23,7 +23,7 @@ from sim.analysis.stats import (
     paired_differences,
     summarise,
 )
-from sim.plots import caption_text, plot_curves, plot_differences
+from sim.reporting.plots import caption_text, plot_curves, plot_differences
 
 TEAM = "steering.team_cases"
 LINK = "population.link_worsening_per_step"

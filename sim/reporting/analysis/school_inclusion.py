@@ -13,9 +13,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.analysis import Finding, SweepData
-from sim.analysis.stats import ci_table, describe_ci, excludes_zero, final_year, paired_differences, summarise
-from sim.plots import caption_text, plot_curves, plot_differences
+from sim.reporting.analysis import Finding, SweepData
+from sim.reporting.analysis.stats import (
+    ci_table,
+    describe_ci,
+    excludes_zero,
+    final_year,
+    paired_differences,
+    summarise,
+)
+from sim.reporting.plots import caption_text, plot_curves, plot_differences
 
 QUOTA = "model.inclusion_quota"
 TIME = "model.inclusion_teaching_time"

@@ -1,6 +1,6 @@
 """Figures drawn from tidy tables; functions return a Figure and never show it.
 
-The experiment figures take summaries made by :mod:`sim.analysis.stats` (columns
+The experiment figures take summaries made by :mod:`sim.reporting.analysis.stats` (columns
 ``mean``, ``low``, ``high``, ``n``): every line has a band and every bar or point an error
 bar for its confidence interval. The three steering styles keep one colour-blind-safe
 colour each throughout (Okabe & Ito 2008); every figure gets its question as title and a
@@ -138,7 +138,7 @@ def plot_differences(diffs: pd.DataFrame, metrics: Sequence[str], reference: str
     """Paired differences (option − reference) per metric: a point and CI per option.
 
     Args:
-        diffs: output of :func:`sim.analysis.stats.paired_differences`.
+        diffs: output of :func:`sim.reporting.analysis.stats.paired_differences`.
         metrics: the panels, in order.
         reference: the option every other is compared with.
         title: the question the figure answers.
@@ -278,7 +278,7 @@ def plot_main_metrics(tidy: pd.DataFrame, by: str = "steering") -> Figure:
 
     The mean over replicates with a 95% CI band (a job's paired replicates).
     """
-    from sim.analysis.stats import summarise
+    from sim.reporting.analysis.stats import summarise
 
     validate_tidy(tidy)
     frame = tidy if by in tidy.columns else tidy.assign(**{by: "run"})

@@ -1,8 +1,8 @@
 """Figures of the global sensitivity analysis, drawn from tables of indices.
 
-Like :mod:`sim.plots`, each function takes a tidy table and returns a Figure, never shows
+Like :mod:`sim.reporting.plots`, each function takes a tidy table and returns a Figure, never shows
 it, and gets its question as title and a caption (replicates, CI level) from
-:func:`sim.plots.finish`. Every parameter keeps one colour and marker in every panel
+:func:`sim.reporting.plots.finish`. Every parameter keeps one colour and marker in every panel
 (Okabe & Ito 2008 colours), named in one legend.
 """
 
@@ -18,7 +18,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from sim.plots import CYCLE, finish  # noqa: E402
+from sim.reporting.plots import CYCLE, finish  # noqa: E402
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "*", "h", "p")
 #: Sobol axes stop here even if an estimate or its CI goes further (tiny samples).

@@ -4,7 +4,7 @@ Before Hydra runs anything, :func:`main` composes every point the command asks f
 (a sweep is expanded with Hydra's own override parser) and checks each against the typed
 schemas and the model's ranges, so a bad key, type or value stops with one line naming
 it, exit code 2, no traceback and no output folder. The Hydra task function is thin and
-calls :func:`sim.jobs.run_job`.
+calls :func:`sim.runs.jobs.run_job`.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim import callbacks, jobs
 from sim.results import atomic
-from sim.schema import register
+from sim.runs import callbacks, jobs
+from sim.runs.schema import register
 
 register()
 
@@ -181,7 +181,7 @@ def _swept(hc: Any, cfg: DictConfig) -> dict[str, Any]:
     return out
 
 
-@hydra.main(config_path="configs", config_name="config", version_base="1.3")
+@hydra.main(config_path="pkg://sim.configs", config_name="config", version_base="1.3")
 def _hydra_main(cfg: DictConfig) -> dict[str, float | None] | None:
     """Hydra task: run one job (skipped if complete when a sweep is resumed).
 
@@ -206,7 +206,7 @@ def _hydra_main(cfg: DictConfig) -> dict[str, float | None] | None:
         sys.exit(1)
     if not multirun:
         if plain.get("figure", True):
-            from sim.plots import plot_main_metrics  # only here: sweep workers skip matplotlib
+            from sim.reporting.plots import plot_main_metrics  # only here: sweep workers skip matplotlib
 
             labelled = tidy.copy()
             labelled.insert(0, "steering", plain["steering"]["name"])

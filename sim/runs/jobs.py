@@ -38,7 +38,7 @@ from scipy import stats
 
 from sim.results import atomic, to_tidy, validate_tidy, write_atomic, write_text_atomic
 from sim.run import simulate
-from sim.schema import MODEL_FIELDS, POPULATION_FIELDS
+from sim.runs.schema import MODEL_FIELDS, POPULATION_FIELDS
 
 MARKER, STATUS, ERROR = "COMPLETE", "status.json", "error.txt"
 TIMESERIES, SUMMARY, PROVENANCE = "timeseries.parquet", "summary.json", "provenance.json"
@@ -79,10 +79,10 @@ def validate(cfg: dict[str, Any]) -> None:
     Raises ``ValueError`` whose message starts with the key as the command line spells it
     (``population.n_citizens``, ``steering.incentive``).
     """
-    from sim.arena import frame_mask
+    from sim.mechanisms.arena import frame_mask
+    from sim.mechanisms.population import domain_names
     from sim.params import ModelParams
     from sim.policies import make_style
-    from sim.population import domain_names
 
     for key in ("seed", "steps", "replicates"):
         value, low = cfg[key], (0 if key == "seed" else 1)
@@ -90,7 +90,7 @@ def validate(cfg: dict[str, Any]) -> None:
             raise ValueError(f"{key}: must be an integer >= {low}, got {value!r}")
     analysis = (cfg.get("analysis") or {}).get("name") or ""
     if analysis:
-        from sim.analysis import analysis_for
+        from sim.reporting.analysis import analysis_for
 
         analysis_for(analysis)
     kwargs = model_kwargs(cfg)
@@ -128,7 +128,7 @@ def _write_text(path: Path, text: str) -> None:
 @functools.cache
 def _git_commit() -> str | None:
     try:
-        root = Path(__file__).resolve().parents[1]
+        root = Path(__file__).resolve().parents[2]
         out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
                              text=True, timeout=5, check=False)
         return out.stdout.strip() or None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.analysis import Finding, SweepData
-from sim.analysis.stats import ci_of, final_year, summarise
-from sim.plots import caption_text, plot_curves, plot_heatmaps
+from sim.reporting.analysis import Finding, SweepData
+from sim.reporting.analysis.stats import ci_of, final_year, summarise
+from sim.reporting.plots import caption_text, plot_curves, plot_heatmaps
 
 SCOPE, FACILITATION, RULE, ARENAS = ("steering.scope", "steering.facilitation",
                                      "steering.decision_rule", "steering.arena_every")

@@ -1,6 +1,6 @@
 """Phases 5-6: professionals allocate time, and welfare is produced (MODEL.md §4).
 
-Time allocation (P1, Holmström & Milgrom 1991) uses :func:`sim.effort.allocate_time`.
+Time allocation (P1, Holmström & Milgrom 1991) uses :func:`sim.mechanisms.effort.allocate_time`.
 Production is non-linear: per case, the share of need resolved in a step is
 
     s = G * x^a * (1 + coproduction)^b * H * info * ration * school,
@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.effort import allocate_time
-from sim.population import COORDINATION, DOCUMENTATION, GAMING, OUTPUT, QUALITY, SUPPORT
+from sim.mechanisms.effort import allocate_time
+from sim.mechanisms.population import COORDINATION, DOCUMENTATION, GAMING, OUTPUT, QUALITY, SUPPORT
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel

@@ -15,8 +15,8 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis import Finding, SweepData
-from sim.analysis.stats import (
+from sim.reporting.analysis import Finding, SweepData
+from sim.reporting.analysis.stats import (
     ci_of,
     ci_table,
     describe_ci,
@@ -25,7 +25,7 @@ from sim.analysis.stats import (
     paired_differences,
     summarise,
 )
-from sim.plots import METRIC_LABELS, caption_text, plot_curves, plot_tradeoff
+from sim.reporting.plots import METRIC_LABELS, caption_text, plot_curves, plot_tradeoff
 
 WEIGHT = "steering.weight"
 LINK = "population.link_worsening_per_step"

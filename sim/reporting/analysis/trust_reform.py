@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.analysis import Finding, SweepData
-from sim.analysis.stats import describe_ci, paired_differences, summarise
-from sim.plots import caption_text, plot_timeseries
+from sim.reporting.analysis import Finding, SweepData
+from sim.reporting.analysis.stats import describe_ci, paired_differences, summarise
+from sim.reporting.plots import caption_text, plot_timeseries
 
 METRICS = ("motivation", "true_outcome", "citizen_trust", "kpi", "kpi_survey_gap",
            "caseworkers_complex")

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.analysis import Finding, SweepData
-from sim.analysis.stats import ci_of, describe_ci, final_year, mean_ci, paired_differences, summarise
-from sim.plots import caption_text, label, plot_differences, plot_timeseries
+from sim.reporting.analysis import Finding, SweepData
+from sim.reporting.analysis.stats import (
+    ci_of,
+    describe_ci,
+    final_year,
+    mean_ci,
+    paired_differences,
+    summarise,
+)
+from sim.reporting.plots import caption_text, label, plot_differences, plot_timeseries
 
 CUT = "model.budget_cut"
 #: Who: everyone, the lowest resource quintile, citizens with complex needs; and trust.

@@ -97,7 +97,7 @@ def style_schemas() -> dict[str, type]:
 
 
 def __getattr__(name: str) -> type:
-    """The style schemas by class name (``sim.schema.ResultBasedSchema`` ...)."""
+    """The style schemas by class name (``sim.runs.schema.ResultBasedSchema`` ...)."""
     for schema in style_schemas().values():
         if schema.__name__ == name:
             return schema
@@ -108,7 +108,7 @@ def __getattr__(name: str) -> type:
 class AnalysisSchema:
     """What an experiment asks and which figures answer it (read by its analysis and report).
 
-    ``name`` selects the analysis in :data:`sim.analysis.ANALYSES`; empty for a plain sweep,
+    ``name`` selects the analysis in :data:`sim.reporting.analysis.ANALYSES`; empty for a plain sweep,
     which gets the generic analysis (the main metrics by every swept key).
     """
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sim.analysis import Finding, SweepData
-from sim.analysis.stats import ci_of, describe_ci, final_year, point_keys, summarise
-from sim.plots import MAIN_PANELS, caption_text, label, plot_timeseries
+from sim.reporting.analysis import Finding, SweepData
+from sim.reporting.analysis.stats import ci_of, describe_ci, final_year, point_keys, summarise
+from sim.reporting.plots import MAIN_PANELS, caption_text, label, plot_timeseries
 
 TITLE = "How do the main metrics move at each point of the sweep?"
 #: More points than this are listed in the table but not drawn as lines.

@@ -12,7 +12,7 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from sim.jobs import ERROR, MARKER, collect
+from sim.runs.jobs import ERROR, MARKER, collect
 
 #: Outcome of the last sweep in this process: (sweep folder, jobs failed), for the exit code.
 LAST_SWEEP: dict[str, Any] = {}
@@ -57,7 +57,7 @@ class SweepCallback(Callback):
                           complete=int((status["status"] == "complete").sum()))
         if config.get("analysis", {}).get("name") and len(failed) == 0 and not LAUNCH_ERROR \
                 and LAST_SWEEP["complete"]:
-            from sim.report import build_report
+            from sim.reporting.report import build_report
 
             try:
                 LAST_SWEEP["report"] = build_report(sweep)

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis import Finding, SweepData
-from sim.analysis.stats import describe_ci, excludes_zero
-from sim.plots import METRIC_LABELS, label
-from sim.plots_sensitivity import plot_morris, plot_sobol
+from sim.reporting.analysis import Finding, SweepData
+from sim.reporting.analysis.stats import describe_ci, excludes_zero
+from sim.reporting.plots import METRIC_LABELS, label
+from sim.reporting.plots_sensitivity import plot_morris, plot_sobol
 
 RESULT = "sensitivity.json"
 TITLE_MORRIS = ("Which free parameters move the difference between co-creation and result-based "

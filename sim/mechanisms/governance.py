@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.arena import PROGRAMME_COST
-from sim.population import GAMING, OUTPUT
+from sim.mechanisms.arena import PROGRAMME_COST
+from sim.mechanisms.population import GAMING, OUTPUT
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel

@@ -15,7 +15,7 @@
    electoral pressure. The contested question is how far the framed budget should follow
    what citizens bring (a stance in [0, 1]): citizens start high, politicians low
    (higher with openness, lower with electoral pressure), professionals in between.
-   Stances move by bounded confidence (:mod:`sim.deliberation`); power weighs and
+   Stances move by bounded confidence (:mod:`sim.mechanisms.deliberation`); power weighs and
    also narrows the bounds of the strong, who need not compromise. Transparency lowers
    perception noise; facilitation widens bounds and evens influence; conflict (spread of
    stances x budget scarcity) narrows bounds the more, the less a participant trusts
@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.deliberation import (
+from sim.mechanisms.deliberation import (
     decide,
     hegselmann_krause,
     outcome_measures,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from sim.analysis import Finding, SweepData, analyse_sweep
+from sim.reporting.analysis import Finding, SweepData, analyse_sweep
 from sim.results import write_text_atomic
 
 REPORT = "report.html"

@@ -13,15 +13,15 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis import Finding, SweepData
-from sim.analysis.stats import (
+from sim.reporting.analysis import Finding, SweepData
+from sim.reporting.analysis.stats import (
     ci_of,
     excludes_zero,
     final_year,
     paired_differences,
     summarise,
 )
-from sim.plots import METRIC_LABELS, caption_text, plot_curves, plot_heatmaps
+from sim.reporting.plots import METRIC_LABELS, caption_text, plot_curves, plot_heatmaps
 
 INCENTIVE = "steering.incentive"
 AUDIT = "steering.audit"

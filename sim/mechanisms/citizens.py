@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import SUPPORT
+from sim.mechanisms.population import SUPPORT
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel

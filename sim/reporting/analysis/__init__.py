@@ -2,11 +2,11 @@
 
 An experiment (``configs/experiment/NAME.yaml``) names its analysis in
 ``analysis.name``; the analysis is a function ``analyse(data: SweepData) ->
-list[Finding]`` in ``sim.analysis.NAME``. Each :class:`Finding` is one figure with the
+list[Finding]`` in ``sim.reporting.analysis.NAME``. Each :class:`Finding` is one figure with the
 question it answers, a caption (replicates and CI level), a plain-language reading
 generated from the numbers, and a small table of key results. :func:`analyse_sweep`
 runs the analysis of a sweep folder and saves every figure as PNG and SVG; the report
-(:mod:`sim.report`) lays the findings out for readers.
+(:mod:`sim.reporting.report`) lays the findings out for readers.
 """
 
 from __future__ import annotations
@@ -108,9 +108,9 @@ def analysis_for(name: str) -> Callable[[SweepData], list[Finding]]:
         raise ValueError(f"analysis.name: must be one of {', '.join(ANALYSES)} or empty, "
                          f"got {name!r}")
     try:
-        module = importlib.import_module(f"sim.analysis.{name or 'generic'}")
+        module = importlib.import_module(f"sim.reporting.analysis.{name or 'generic'}")
     except ModuleNotFoundError:
-        raise ValueError(f"analysis.name: {name!r} has no analysis module (sim/analysis/{name}.py)"
+        raise ValueError(f"analysis.name: {name!r} has no analysis module (sim/reporting/analysis/{name}.py)"
                          ) from None
     return module.analyse
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import DOCUMENTATION, GAMING, QUALITY
+from sim.mechanisms.population import DOCUMENTATION, GAMING, QUALITY
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
