@@ -227,25 +227,17 @@ def test_every_experiment_states_its_question_and_figures():
 
 # --- experiments end to end at a tiny size (slow tier) ------------------------------------
 
-TINY = {
-    "style_comparison": [],
-    "trust_reform": ["steps=30"],
-    "framing": ["steering.scope=0.3", "steering.facilitation=0,0.9",
-                "steering.decision_rule=supermajority"],
-    "budget_cut": [],
-}
+EXPERIMENTS_E2E = ("style_comparison", "trust_reform", "framing", "budget_cut")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(TINY))
+@pytest.mark.parametrize("name", EXPERIMENTS_E2E)
 def test_experiment_runs_end_to_end(name, tmp_path):
-    """``sim -m experiment=NAME`` at a tiny size writes its figures and report.html."""
+    """``sim -m experiment=NAME`` with the experiment's own tiny overrides writes figures and report."""
     sweep = tmp_path / name
-    args = [SIM, "-m", f"experiment={name}", "population=small", "population.n_citizens=200",
-            "replicates=2", f"hydra.sweep.dir={sweep}"]
-    if "steps=30" not in TINY[name]:
-        args.append("steps=14")
-    result = subprocess.run(args + TINY[name], capture_output=True, text=True, check=False,
+    tiny = yaml.safe_load((CONFIGS / f"{name}.yaml").read_text())["analysis"]["tiny"]
+    args = [SIM, "-m", f"experiment={name}", *tiny, f"hydra.sweep.dir={sweep}"]
+    result = subprocess.run(args, capture_output=True, text=True, check=False,
                             cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"report: {sweep / 'report.html'}" in result.stdout

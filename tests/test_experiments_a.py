@@ -33,14 +33,6 @@ from sim.scenarios import CONFIG_DIR
 
 EXPERIMENTS = ("goodhart", "steering_frontier", "school_inclusion", "ten_caseworkers")
 SIM = Path(sys.executable).parent / "sim"
-#: Tiny end-to-end runs: a small town, 14 months, 2 replicates, two levels per axis.
-TINY = ["population=small", "steps=14", "replicates=2"]
-SHRINK = {
-    "goodhart": ["steering.incentive=0,1", "steering.audit=0.05,0.5"],
-    "steering_frontier": ["steering.weight=0,0.5,1", "population.link_worsening_per_step=0.02,0.1"],
-    "school_inclusion": ["model.inclusion_quota=0,0.8", "model.inclusion_teaching_time=0,1"],
-    "ten_caseworkers": ["population.link_worsening_per_step=0.02,0.1"],
-}
 REPLICATES = 5
 Values = Callable[[dict, int], float]
 
@@ -242,7 +234,8 @@ def test_experiment_configs_compose_at_full_size(name):
 def test_experiment_runs_end_to_end(name, tmp_path):
     """The sim command runs the tiny sweep, saves every named figure and writes the report."""
     folder = tmp_path / name
-    run = subprocess.run([str(SIM), "-m", f"experiment={name}", *TINY, *SHRINK[name],
+    tiny = experiment(name)["analysis"]["tiny"]
+    run = subprocess.run([str(SIM), "-m", f"experiment={name}", *tiny,
                           f"hydra.sweep.dir={folder}"], cwd=tmp_path, capture_output=True,
                          text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stderr[-2000:]

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from hydra import compose, initialize_config_module
 from matplotlib.figure import Figure
 from omegaconf import OmegaConf
@@ -317,8 +318,9 @@ def test_ishigami_through_the_hydra_sweeper(tmp_path):
         assert np.all(err <= 1.5 * np.array(direct[f"{index}_conf"])), (index, direct)
 
 
-TINY = ["population=small", "steps=12", "replicates=2", "hydra.sweeper.morris.trajectories=2",
-        "hydra.sweeper.sobol.base_samples=2", "hydra.sweeper.sobol.top_k=2"]
+#: The experiment's own tiny run (``analysis.tiny`` in its config, as the docs give it).
+TINY = yaml.safe_load((ROOT / "sim" / "configs" / "experiment" / "sensitivity.yaml").read_text()
+                      )["analysis"]["tiny"]
 
 
 def _sim(sweep: Path) -> subprocess.CompletedProcess:

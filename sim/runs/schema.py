@@ -115,6 +115,8 @@ class AnalysisSchema:
     name: str = ""
     question: str = ""
     figures: list[str] = field(default_factory=list)
+    #: overrides that shrink the experiment to a tiny run (documented and tested as given)
+    tiny: list[str] = field(default_factory=list)
 
 
 @dataclasses.dataclass
