@@ -12,6 +12,7 @@ import argparse
 import socket
 import sys
 import warnings
+from typing import NoReturn
 
 from sim.explore.offline import serve_offline
 
@@ -22,7 +23,7 @@ APP = "sim.explore.app"
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line and exit code 2."""
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         """Print ``error: <message>`` to stderr and exit with status 2."""
         self.exit(2, f"error: {message}\n")
 

@@ -44,7 +44,7 @@ def FigureView(draw: Callable[[], Figure], dependencies: list, name: str):
     """Show the Figure ``draw`` returns, redrawn only when ``dependencies`` change."""
     data = solara.use_memo(lambda: png(draw()), dependencies)
     return rw.Image(value=data, format="png", _dom_classes=["solara-image", f"explore-{name}"],
-                    layout={"width": "100%", "height": FIGURE_HEIGHT, "object_fit": "contain"})
+                    layout={"width": "100%", "height": FIGURE_HEIGHT, "object_fit": "contain"})  # type: ignore[call-arg]
 
 
 def run_series(model: ExplorerModel) -> dict[str, Series]:

@@ -145,7 +145,7 @@ def population_figure(snap: Snapshot) -> Figure:
     if snap.casework.size:
         segments = np.stack([pos[snap.casework[:, 0]], pro[snap.casework[:, 1]]], axis=1)
         colours = [domain_colour(d) for d in snap.domain[snap.casework[:, 1]]]
-        ax.add_collection(LineCollection(segments, colors=colours, linewidths=0.8, alpha=0.7,
+        ax.add_collection(LineCollection(list(segments), colors=colours, linewidths=0.8, alpha=0.7,
                                          zorder=2))
     dots = ax.scatter(pos[:, 0], pos[:, 1], c=snap.colour, cmap="viridis", vmin=0.0, vmax=1.0,
                       s=16, linewidths=0, zorder=3)

@@ -85,7 +85,9 @@ def finish(fig: Figure, title: str, caption: str) -> Figure:
     lines = textwrap.wrap(caption, width=int(width * 15.5)) or [""]
     bottom = (0.06 + 0.15 * len(lines)) / height  # inches of caption, as a share of the height
     fig.suptitle(textwrap.fill(title, width=int(width * 9)), fontsize=12)
-    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+    engine = fig.get_layout_engine()
+    if engine is not None:  # the constrained layout every plot function sets
+        engine.set(rect=(0, bottom, 1, 1 - bottom))  # type: ignore[call-arg]
     fig.text(0.01, 0.03 / height, "\n".join(lines), fontsize=8, va="bottom", ha="left")
     return fig
 
@@ -102,7 +104,7 @@ def _grid(n: int, width: float = 4.2, height: float = 3.2,
 
 
 def plot_timeseries(summary: pd.DataFrame, metrics: Sequence[str], by: str, title: str,
-                    caption: str, mark_step: int | None = None) -> Figure:
+                    caption: str, mark_step: float | None = None) -> Figure:
     """Metrics over time, one line (mean) and band (CI) per value of ``by``.
 
     Args:

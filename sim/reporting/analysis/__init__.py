@@ -122,7 +122,10 @@ def save_figure(finding: Finding, folder: Path) -> list[Path]:
     paths = []
     for ext in ("png", "svg"):
         path = folder / f"{finding.name}.{ext}"
-        atomic(path, lambda tmp, ext=ext: finding.figure.savefig(tmp, format=ext, dpi=110))
+        def save(tmp: str, ext: str = ext) -> None:
+            finding.figure.savefig(tmp, format=ext, dpi=110)
+
+        atomic(path, save)
         paths.append(path)
     return paths
 

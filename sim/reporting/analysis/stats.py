@@ -8,6 +8,7 @@ on the replicate's seed (common random numbers) and use ``scipy.stats.ttest_rel`
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,7 +74,7 @@ def final_year(table: pd.DataFrame, steps: int | None = None) -> pd.DataFrame:
             .reset_index())
 
 
-def paired_differences(final: pd.DataFrame, key: str, reference: str, level: float = LEVEL,
+def paired_differences(final: pd.DataFrame, key: str, reference: Any, level: float = LEVEL,
                        over: Sequence[str] = ()) -> pd.DataFrame:
     """Paired differences ``option − reference`` of ``key`` per metric, with their CIs.
 

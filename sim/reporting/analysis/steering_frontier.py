@@ -160,7 +160,9 @@ def _outcome_figure(final: pd.DataFrame, level: pd.DataFrame, caption: str) -> F
     fig = plot_curves(frame, W, ("true_outcome", DIFF), TITLE_OUTCOME, caption, by=LEVEL,
                       xlabel=W_AXIS)
     handles, labels = fig.axes[0].get_legend_handles_labels()
-    fig.axes[0].get_legend().remove()
+    legend = fig.axes[0].get_legend()
+    if legend is not None:
+        legend.remove()
     fig.axes[1].legend(handles, labels, fontsize=7, loc="lower right")
     fig.axes[1].axhline(0.0, color="0.3", lw=1)
     fig.axes[1].set_ylabel(f"difference in {METRIC_LABELS['true_outcome']}", fontsize=8)

@@ -82,8 +82,8 @@ def reading_of_levels(level: pd.DataFrame) -> str:
         at = level[level[LINK] == link].set_index(["metric", HANDLING])
         said = []
         for metric, what in (("caseworkers_complex", "caseworkers"), ("plans_complex", "plans")):
-            pair = [f"{h} {_ci(*at.loc[(metric, h), ['mean', 'low', 'high']], metric)}"
-                    for h in (SILO, TEAM_LABEL) if (metric, h) in at.index]
+            cells = {h: at.loc[(metric, h)] for h in (SILO, TEAM_LABEL) if (metric, h) in at.index}
+            pair = [f"{h} {_ci(r['mean'], r['low'], r['high'], metric)}" for h, r in cells.items()]
             said.append(f"{what} " + " vs ".join(pair))
         parts.append(f"At spill-over {link:g} per month: " + "; ".join(said))
     return "Per citizen with four or more needs, final year. " + ". ".join(parts) + "."
@@ -110,7 +110,7 @@ def reading_of_differences(diffs: pd.DataFrame, final: pd.DataFrame, level: pd.D
     if excludes_zero(lo, hi):
         word = "grows" if mean > 0 else "shrinks"
         text += (f"The true-outcome gain of teams {word} from spill-over {low:g} to {high:g} by "
-                 f"{describe_ci(abs(mean), *sorted((abs(lo), abs(hi))), 4)} (paired).")
+                 f"{describe_ci(abs(mean), min(abs(lo), abs(hi)), max(abs(lo), abs(hi)), 4)} (paired).")
     else:
         text += (f"The true-outcome gain of teams does not clearly change from spill-over {low:g} "
                  f"to {high:g} ({describe_ci(mean, lo, hi, 4)}, paired).")
