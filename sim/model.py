@@ -2,8 +2,10 @@
 
 State lives in numpy arrays owned by the model (one row per citizen or professional);
 the Mesa agents are thin views over their row (Starsim/Covasim's arrays with Mesa's
-agent interface). Mechanisms live in their own modules, one per phase; this module
-only wires them together in the fixed order of MODEL.md §3.
+agent interface). Every field is declared once, per entity, in :mod:`sim.state`; the
+model creates them all at build and is then locked. Mechanisms live in their own
+modules, one per phase; this module only wires them together in the fixed order of
+MODEL.md §3, written out as plain calls in :meth:`GovernanceModel.step`.
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ def measure(m: ModelState, lev: Levers) -> None:
     gaming = np.bincount(pro.domain, pro.time[:, GAMING], minlength=d) / count
     thru_true = np.minimum(output_per_need / m.targets, 1.0)
     on_time, on_time_reported, bunching = timeliness(output_per_need, gaming)
-    n_ind = np.full(d, 2.0)
+    n_ind = np.full(d, 2.0)  # indicators per unit: throughput and timeliness
     true_sum = thru_true + on_time
     reported_sum = thru_true + on_time_reported
     if p.inclusion_quota > 0.0:  # the quota is met by placement decisions: attainment 1

@@ -91,7 +91,7 @@ def allocate(m: ModelState, lev: Levers) -> None:
     values = 0.5 * (im + psm)
     shortfall = np.maximum(1.0 - m.throughput_attainment, 0.0)[pro.domain]
     pressure = lev.incentive * (1.0 + SHORTFALL_PRESSURE * shortfall)
-    benefit = np.empty((pro.domain.size, 5))
+    benefit = np.empty((pro.domain.size, 5))  # every time use but documentation
     benefit[:, 0] = (INCENTIVE_WEIGHT * pressure + values * np.cos(theta)
                      + PRACTICE_WEIGHT * (1.0 - pro.practice))
     benefit[:, 1] = values * np.sin(theta) + QUALITY_MOTIVE * im + PRACTICE_WEIGHT * pro.practice
