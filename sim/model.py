@@ -233,7 +233,8 @@ class GovernanceModel(ModelState):
         c, pro = self.citizens, self.professionals
         n = self.n_professionals
         held, need = self.open_prof, self.open_need
-        work = np.bincount(held, need, minlength=n + 1)[:n]
+        # weighted bincount of no cases returns int64 zeros; the declared dtype is float64
+        work = np.bincount(held, need, minlength=n + 1)[:n].astype(np.float64, copy=False)
         team = np.bincount(held, need * c.in_team[self.open_rows], minlength=n + 1)[:n]
         pro.workload = work
         self.team_share = team / np.maximum(work, 1e-9)

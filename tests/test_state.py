@@ -209,3 +209,12 @@ def test_nothing_below_the_model_imports_it_and_there_are_no_circles():
     assert [n for n in lower if "sim.model" in graph[n]] == []
     core = {n: graph[n] & set(lower) | ({"sim.model"} & graph[n]) for n in [*lower, "sim.model"]}
     assert _cycles(core) == []
+
+
+def test_state_keeps_its_dtypes_with_no_open_cases():
+    """With no need at all (no cases), empty reductions still give the declared dtypes."""
+    model = _small("co_creation", shock_per_step=0.0, need_decline_per_step=1.0)
+    for step in range(1, 5):
+        model.step()
+        assert model.open_idx.size == 0
+        assert model.check_state() == [], f"step {step}"

@@ -149,7 +149,9 @@ def produce(m: ModelState, lev: Levers) -> None:
     info[idx] = known + p.info_recovery_per_step * (1.0 - known)
     n = c.wellbeing.size
     m.resolved_total = float(resolved.sum())
-    m.public_input = np.bincount(rows, share, minlength=n)
-    m.client_gain = np.bincount(assigned, resolved, minlength=m.n_professionals + 1)[:-1]
+    # astype: a weighted bincount of no cases is int64; the declared dtype is float64
+    m.public_input = np.bincount(rows, share, minlength=n).astype(np.float64, copy=False)
+    m.client_gain = np.bincount(assigned, resolved, minlength=m.n_professionals + 1)[:-1].astype(
+        np.float64, copy=False)
     target = np.exp(-(c.need @ m.ones_domains) / p.wellbeing_need_scale)
     c.wellbeing += p.wellbeing_rate_per_step * (target - c.wellbeing)
