@@ -26,6 +26,7 @@ from sim.state import (
     StateError,
     declarations,
 )
+from sim.streams import STREAM_KEYS, Streams
 
 SIM = pathlib.Path(sim.model.__file__).parent
 #: Styles and settings that together run every branch of the step: arenas every three
@@ -147,6 +148,14 @@ def test_every_field_is_declared_with_dtype_shape_and_meaning():
             assert decl.dtype and decl.doc.strip(), f"{owner.__name__}.{name}"
             assert decl.shape.startswith("(") and decl.shape.endswith(")"), name
             assert "\n" not in decl.doc, name
+
+
+def test_streams_declare_every_named_stream():
+    """Each stream in STREAM_KEYS is declared on Streams, and each declared one exists."""
+    assert list(Streams.__annotations__) == list(STREAM_KEYS)
+    streams = Streams(3)
+    for name in STREAM_KEYS:
+        assert isinstance(getattr(streams, name), np.random.Generator), name
 
 
 def test_removed_state_stays_removed():
