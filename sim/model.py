@@ -2,8 +2,10 @@
 
 State lives in numpy arrays owned by the model (one row per citizen or professional);
 the Mesa agents are thin views over their row (Starsim/Covasim's arrays with Mesa's
-agent interface). Mechanisms live in their own modules, one per phase; this module
-only wires them together in the fixed order of MODEL.md §3.
+agent interface). Every field is declared once, per entity, in :mod:`sim.state`; the
+model creates them all at build and is then locked. Mechanisms live in their own
+modules, one per phase; this module only wires them together in the fixed order of
+MODEL.md §3, written out as plain calls in :meth:`GovernanceModel.step`.
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ import mesa
 import numpy as np
 
 from sim.agents import Citizen, Leader, Politician, Professional
+from sim.calendar import MONTHS_PER_YEAR, history_row, is_new_year, is_quarter_end
 from sim.mechanisms.arena import frame_mask, run_arena
 from sim.mechanisms.cases import allocate_cases, hand_off_departures, roll_caseworkers
 from sim.mechanisms.citizens import update_citizens
 from sim.mechanisms.governance import apply_budget, set_budgets, steer
-from sim.mechanisms.measurement import TARGET_OUTPUT, measure
+from sim.mechanisms.measurement import INITIAL_KPI, TARGET_OUTPUT, measure
 from sim.mechanisms.metrics import ALL_METRICS, ARENA_METRICS, compute_metrics
 from sim.mechanisms.needs import evolve_needs
 from sim.mechanisms.population import (
+    VOICE_RESOURCE_WEIGHT,
     build_citizens,
     build_professionals,
     domain_links,
@@ -35,13 +39,29 @@ from sim.mechanisms.professionals import update_professionals
 from sim.params import ModelParams
 from sim.policies import ArenaSettings, Levers, SteeringStyle, make_style
 from sim.scenarios import load_scenario
+from sim.state import ModelState
 from sim.streams import Streams
 
 # Mesa logs every step at INFO under "MESA"; keep it quiet unless a user asks.
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
+#: Share of the non-staff budget that buys full service for the initial open need: a
+#: little slack, so the budget binds only when need or a cut pushes it (MODEL.md §10.4).
+SERVICE_BUDGET_USE = 0.9
+#: Every unit's initial code: effort split evenly between quality and output (March 1991).
+INITIAL_CODE = 0.5
+#: Concentration of politicians' priorities ~ Dirichlet(k * initial shares + 1) around the
+#: initial budget shares (assumed: priorities differ, but not wildly).
+PRIORITY_CONCENTRATION = 20.0
+#: Politicians' formal power ~ U(0.6, 1.0) and electoral pressure ~ U(0.3, 0.8) (assumed).
+FORMAL_POWER_RANGE, ELECTORAL_PRESSURE_RANGE = (0.6, 1.0), (0.3, 0.8)
+#: Spread of individual openness around ``council_openness`` (uniform +-; assumed).
+OPENNESS_SPREAD = 0.2
+#: Resource quantiles that bound the bottom and top quintiles (MODEL.md §6 equity_gap).
+QUINTILE_BOUNDS = (0.2, 0.8)
 
-class GovernanceModel(mesa.Model):
+
+class GovernanceModel(ModelState):
     """A municipality steering welfare under one steering style.
 
     Each step is one month and runs these phases in this order (MODEL.md §3):
@@ -71,7 +91,8 @@ class GovernanceModel(mesa.Model):
         **params: any field of :class:`~sim.params.ModelParams`.
     """
 
-    #: Phase methods in step order (MODEL.md §3); the docstring above lists the same.
+    #: Phase methods in step order (MODEL.md §3); the docstring above and :meth:`step`
+    #: list the same (tests/test_schedule.py, tests/test_reproducibility.py).
     PHASES = ("_needs", "_politicians", "_leaders", "_cases", "_time_allocation",
               "_production", "_measurement", "_citizens", "_arena", "_motivation", "_collect")
 
@@ -92,7 +113,6 @@ class GovernanceModel(mesa.Model):
                 steering_params = {**(preset.get("steering_params") or {}), **(steering_params or {})}
         if steering is None:
             steering = "result_based"
-        self.scenario_name = scenario
         self.p = p = ModelParams.from_dict(params)
         self.style = make_style(steering, steering_params)
         self.seed = int(rng)
@@ -100,10 +120,11 @@ class GovernanceModel(mesa.Model):
         self.levers: Levers = self.style.levers(1)
         self._build(p)
         self._check_levers(self.levers)
+        self.lock_state()
 
     # ----------------------------------------------------------------- set-up
     def _build(self, p: ModelParams) -> None:
-        """Create arrays, agents and the collector."""
+        """Create every field declared in :mod:`sim.state`, the agents and the collector."""
         s = self.streams
         d = p.n_domains
         self.domain_names = domain_names(d)
@@ -121,25 +142,27 @@ class GovernanceModel(mesa.Model):
         wage = p.staff_cost_share * self.base_budget_month / n_prof
         self.staff_cost = wage * self.domain_count
         self.budget_shares = self.domain_count / n_prof
-        self.unit_cost = 0.9 * (1.0 - p.staff_cost_share) * self.base_budget_month / max(
+        self.unit_cost = SERVICE_BUDGET_USE * (1.0 - p.staff_cost_share) * self.base_budget_month / max(
             open_need.sum(), 1e-9)
         self.workload_norm = max(open_need.sum() / n_prof, 1e-9)
         self.capacity, self.ration = np.ones(d), np.ones(d)
         self.spending = 0.0
         # leaders, council
-        self.code = np.full(d, 0.5)
+        self.code = np.full(d, INITIAL_CODE)
         self.targets = np.full(d, TARGET_OUTPUT)
-        self.kpi_units = np.full(d, 0.75)
+        self.kpi_units = np.full(d, INITIAL_KPI)
         self.throughput_attainment = np.ones(d)
-        self.kpi_history = np.full((12, d), np.nan)
-        self.outcome_history = np.full((12, d), np.nan)
+        self.kpi_history = np.full((MONTHS_PER_YEAR, d), np.nan)
+        self.outcome_history = np.full((MONTHS_PER_YEAR, d), np.nan)
+        self.unit_outcome = np.full(d, np.nan)
         council = s.politicians
         k = p.n_politicians
-        self.politician_priorities = council.dirichlet(20.0 * self.budget_shares + 1.0, k)
-        self.politician_power = council.uniform(0.6, 1.0, k)
-        self.politician_pressure = council.uniform(0.3, 0.8, k)
-        self.politician_openness = np.clip(p.council_openness + council.uniform(-0.2, 0.2, k),
-                                           0.0, 1.0)
+        self.politician_priorities = council.dirichlet(
+            PRIORITY_CONCENTRATION * self.budget_shares + 1.0, k)
+        self.politician_power = council.uniform(*FORMAL_POWER_RANGE, k)
+        self.politician_pressure = council.uniform(*ELECTORAL_PRESSURE_RANGE, k)
+        self.politician_openness = np.clip(
+            p.council_openness + council.uniform(-OPENNESS_SPREAD, OPENNESS_SPREAD, k), 0.0, 1.0)
         self.electoral_pressure = float(self.politician_pressure.mean())
         # arenas (co-creation): frame, settings this month, running state
         first_arena = self.style.arena(1)
@@ -151,27 +174,35 @@ class GovernanceModel(mesa.Model):
         self.arena_panel = np.zeros(0, dtype=np.int64)
         self.arena_cycle = 0
         # derived per-step quantities
-        q20, q80 = np.quantile(c.resources, [0.2, 0.8])
+        q20, q80 = np.quantile(c.resources, QUINTILE_BOUNDS)
         top, bottom = c.resources >= q80, c.resources <= q20
         # equity_gap = wellbeing @ equity_weights (top-quintile mean minus bottom-quintile mean)
         self.equity_weights = top / top.sum() - bottom / bottom.sum()
         self.bottom_weights = bottom / bottom.sum()
         self.mean_resources = float(c.resources.mean())
         # fixed per citizen: cached terms of the citizens' update
-        self.sqrt_resources, self.half_resources = np.sqrt(c.resources), 0.5 * c.resources
+        self.sqrt_resources = np.sqrt(c.resources)
+        self.half_resources = VOICE_RESOURCE_WEIGHT * c.resources
         self.take_up_cache: dict[float, np.ndarray] = {}
         self.arena_metrics: dict[str, float] = {name: np.nan for name in ARENA_METRICS}
         self.arena_metrics["overrides"] = 0.0  # cumulative; stays 0 without arenas
-        self.resolved, self.resolved_total = np.zeros(0), 0.0
+        self.resolved_total = 0.0
         self.client_gain = np.zeros(n_prof)
         self.ones_domains = np.ones(d)
         self.open_idx = np.zeros(0, dtype=np.int64)
         self.open_rows, self.open_cols = self.open_idx, self.open_idx
         self.open_need, self.open_prof = np.zeros(0), np.zeros(0, dtype=np.int32)
+        self.open_count = np.zeros(p.n_citizens, dtype=np.int64)
+        self.complexity = np.zeros(p.n_citizens, dtype=np.int64)
+        self.active_rows = np.zeros(0, dtype=np.int64)
+        self.domain_workload = np.ones(d)
         self.row_pos = np.zeros(p.n_citizens, dtype=np.int64)
         self.public_input = np.zeros(p.n_citizens)
         self.school_factor, self.survey, self.bunching = 1.0, np.nan, np.nan
         self.client_outcome = np.zeros(n_prof)
+        self.touched_cells = np.zeros(0, dtype=np.int64)
+        self.team_share = np.zeros(n_prof)
+        self.metrics: dict[str, float] = {}
         # initial caseload
         allocate_cases(self, self.levers.team_cases, candidates=None)
         roll_caseworkers(self)
@@ -181,7 +212,6 @@ class GovernanceModel(mesa.Model):
         Professional.create_agents(self, n_prof, row=np.arange(n_prof))
         Leader.create_agents(self, d, domain=np.arange(d))
         Politician.create_agents(self, k, row=np.arange(k))
-        self.metrics: dict[str, float] = {}
         reporters = {name: (lambda m, key=name: m.metrics[key]) for name in ALL_METRICS}
         agent_reporters = {}
         if p.collect_agents:
@@ -203,7 +233,8 @@ class GovernanceModel(mesa.Model):
         c, pro = self.citizens, self.professionals
         n = self.n_professionals
         held, need = self.open_prof, self.open_need
-        work = np.bincount(held, need, minlength=n + 1)[:n]
+        # weighted bincount of no cases returns int64 zeros; the declared dtype is float64
+        work = np.bincount(held, need, minlength=n + 1)[:n].astype(np.float64, copy=False)
         team = np.bincount(held, need * c.in_team[self.open_rows], minlength=n + 1)[:n]
         pro.workload = work
         self.team_share = team / np.maximum(work, 1e-9)
@@ -212,7 +243,7 @@ class GovernanceModel(mesa.Model):
 
     # ----------------------------------------------------------------- the step
     def step(self) -> None:
-        """Advance one month through the phases in :attr:`PHASES`.
+        """Advance one month through the phases of the class docstring, in order.
 
         The levers in force move toward the style's levers at ``reform_rate_per_step``:
         rules, IT systems, teams and habits change gradually, so a reform (``switch``) is
@@ -228,23 +259,32 @@ class GovernanceModel(mesa.Model):
         self.arena_now = settings if settings and self.steps % every == 0 else None
         if self.arena_now is not None:
             self.arena_frame = frame_mask(self.domain_names, self.arena_now)
-        for phase in self.PHASES:
-            getattr(self, phase)()
+        self._needs()
+        self._politicians()
+        self._leaders()
+        self._cases()
+        self._time_allocation()
+        self._production()
+        self._measurement()
+        self._citizens()
+        self._arena()
+        self._motivation()
+        self._collect()
 
     def _needs(self) -> None:
-        self._touched = evolve_needs(self)
+        self.touched_cells = evolve_needs(self)
 
     def _politicians(self) -> None:
-        if self.steps % 12 == 1:
+        if is_new_year(self.steps):
             set_budgets(self, self.levers)
 
     def _leaders(self) -> None:
-        if self.steps % 3 == 0:
+        if is_quarter_end(self.steps):
             self.client_outcome = self.client_gain / np.maximum(self.professionals.workload, 1e-9)
         steer(self, self.levers)
 
     def _cases(self) -> None:
-        allocate_cases(self, self.levers.team_cases, self._touched)
+        allocate_cases(self, self.levers.team_cases, self.touched_cells)
         self._update_workload()
         apply_budget(self)
 
@@ -256,7 +296,7 @@ class GovernanceModel(mesa.Model):
 
     def _measurement(self) -> None:
         measure(self, self.levers)
-        row = (self.steps - 1) % 12  # rows 0..min(steps, 12) - 1 hold the months recorded
+        row = history_row(self.steps)
         self.kpi_history[row] = self.kpi_units
         self.outcome_history[row] = self.unit_outcome
 

@@ -28,6 +28,17 @@ STREAM_KEYS: dict[str, int] = {
 class Streams:
     """A bundle of independent generators, one per name in ``STREAM_KEYS``."""
 
+    # declared for readers and type checkers; created from STREAM_KEYS in __init__
+    population: np.random.Generator
+    network: np.random.Generator
+    needs: np.random.Generator
+    professionals: np.random.Generator
+    policy: np.random.Generator
+    arenas: np.random.Generator
+    measurement: np.random.Generator
+    cases: np.random.Generator
+    politicians: np.random.Generator
+
     def __init__(self, seed: int) -> None:
         """Derive every named stream from ``seed``."""
         self.seed = int(seed)

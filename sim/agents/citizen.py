@@ -10,7 +10,7 @@ import numpy as np
 from sim.agents.views import row_view
 
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
+    from sim.state import ModelState
 
 
 class Citizen(mesa.Agent):
@@ -35,7 +35,7 @@ class Citizen(mesa.Agent):
     plans = row_view("citizens", "plans", "open plans")
     in_team = row_view("citizens", "in_team", "handled by an interprofessional team")
 
-    def __init__(self, model: GovernanceModel, row: int) -> None:
+    def __init__(self, model: ModelState, row: int) -> None:
         """Create the view of citizen ``row``."""
         super().__init__(model)
         self.row = int(row)

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
     from sim.policies import Levers
+    from sim.state import ModelState
 
 
 class Leader(mesa.Agent):
@@ -18,7 +18,7 @@ class Leader(mesa.Agent):
     (March 1991) and its KPI target, held in the model's per-domain arrays.
     """
 
-    def __init__(self, model: GovernanceModel, domain: int) -> None:
+    def __init__(self, model: ModelState, domain: int) -> None:
         """Create the leader of ``domain``."""
         super().__init__(model)
         self.domain = int(domain)

@@ -10,7 +10,7 @@ import numpy as np
 from sim.agents.views import row_view
 
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
+    from sim.state import ModelState
 
 
 class Politician(mesa.Agent):
@@ -22,7 +22,7 @@ class Politician(mesa.Agent):
     openness = row_view(None, "politician_openness",
                         "willingness to share agenda power, 0-1")
 
-    def __init__(self, model: GovernanceModel, row: int) -> None:
+    def __init__(self, model: ModelState, row: int) -> None:
         """Create council member ``row``."""
         super().__init__(model)
         self.row = int(row)

@@ -8,10 +8,10 @@ import mesa
 import numpy as np
 
 from sim.agents.views import row_view
-from sim.mechanisms.population import TIME_USES
+from sim.state import TIME_USES
 
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
+    from sim.state import ModelState
 
 
 class Professional(mesa.Agent):
@@ -30,7 +30,7 @@ class Professional(mesa.Agent):
     burnout = row_view("professionals", "burnout", "0-1")
     workload = row_view("professionals", "workload", "open need in the caseload")
 
-    def __init__(self, model: GovernanceModel, row: int) -> None:
+    def __init__(self, model: ModelState, row: int) -> None:
         """Create the view of professional ``row``."""
         super().__init__(model)
         self.row = int(row)

@@ -52,10 +52,11 @@ from sim.mechanisms.deliberation import (
     outcome_measures,
     party_utilities,
 )
+from sim.mechanisms.measurement import INITIAL_KPI, LEAGUE_OFFSET
 
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
     from sim.policies import ArenaSettings
+    from sim.state import ModelState
 
 #: Acceptance: logistic in trust, voice and resources (intercept, slopes).
 ACCEPT = (-2.5, 3.0, 1.5, 1.5)
@@ -65,9 +66,28 @@ LOW_TRUST = 0.35
 PERCEPTION_NOISE = 0.3
 #: Tilt of resourceful citizens' priorities toward visible services (school, health).
 AMENITY_BIAS = 0.3
+#: Indices of the visible services that tilt draws toward (school, health).
+VISIBLE_SERVICES = (0, 1)
 #: Starting stances on how far to follow citizens' priorities: citizens, the council,
 #: and the spread of individual stances (professionals start in the middle, 0.5).
 CITIZEN_STANCE, COUNCIL_STANCE, STANCE_NOISE = 0.7, 0.3, 0.1
+#: The middle stance: professionals start here, and voice, openness and pressure shift
+#: a stance from their own midpoints (0.5 on their 0-1 scales).
+MIDDLE_STANCE = 0.5
+#: Stance shift per unit of a citizen's voice, a politician's openness and electoral
+#: pressure (the louder, the more open, the less pressed: the nearer to citizens; assumed).
+VOICE_STANCE, OPENNESS_STANCE, PRESSURE_STANCE = 0.3, 0.4, 0.3
+#: Influence weights: a citizen's base weight (plus resources), and the extra weight
+#: per unit of power imbalance of professionals (1x) and politicians (2x, times power).
+CITIZEN_WEIGHT, POLITICIAN_IMBALANCE = 0.5, 2.0
+#: Conflict per unit of stance spread (SD) times scarcity, capped at 1.
+CONFLICT_PER_SPREAD = 2.0
+#: Confidence bounds under written communication keep this share plus the rest scaled
+#: by its effect size relative to face to face (Balliet 2010; assumed floor).
+COMMUNICATION_FLOOR = 0.6
+#: Firmness under power imbalance: how far the strong narrow their bounds
+#: (professionals, politicians; citizens 0).
+PROFESSIONAL_FIRMNESS, POLITICIAN_FIRMNESS = 0.3, 0.6
 #: Trust of politicians and professionals in the process.
 STAFF_TRUST = 0.7
 #: Confidence bounds: U(low, high) plus facilitation's widening (Hegselmann-Krause).
@@ -79,9 +99,10 @@ OVERRIDE_LOSS, NEIGHBOUR_LOSS, WIN_GAIN, FAIL_LOSS = 0.15, 0.02, 0.05, 0.03
 #: Co-production programme funded per implemented decision (support units per citizen),
 #: its ceiling, and its monthly cost as a share of the budget per unit.
 PROGRAMME_STEP, PROGRAMME_MAX, PROGRAMME_COST = 0.02, 0.06, 0.1
-#: Scope at which an arena decides enough to fund a full programme step; below a third
-#: of it participants see tokenism and lose trust and voice (up to TOKENISM_LOSS).
-FULL_SCOPE, TOKENISM_LOSS = 0.3, 0.05
+#: Scope at which an arena decides enough to fund a full programme step; below
+#: ``FULL_SCOPE / TOKENISM_DIVISOR`` participants see tokenism and lose trust and voice
+#: (up to TOKENISM_LOSS).
+FULL_SCOPE, TOKENISM_LOSS, TOKENISM_DIVISOR = 0.3, 0.05, 3.0
 #: Population trust change per implemented decision / override, times transparency.
 PUBLIC_GAIN, PUBLIC_LOSS = 0.01, 0.02
 
@@ -96,7 +117,7 @@ def frame_mask(domain_names: list[str], settings: ArenaSettings) -> np.ndarray:
     return np.isin(domain_names, settings.domains)
 
 
-def local_knowledge(m: GovernanceModel, row: int, frame: np.ndarray) -> np.ndarray:
+def local_knowledge(m: ModelState, row: int, frame: np.ndarray) -> np.ndarray:
     """What a citizen knows of needs: their own and their network neighbours'.
 
     Each need is weighted by the linked needs it holds back (a citizen lives the
@@ -142,7 +163,7 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return x / x.sum(axis=-1, keepdims=True)
 
 
-def convene(m: GovernanceModel, s: ArenaSettings, rng: np.random.Generator
+def convene(m: ModelState, s: ArenaSettings, rng: np.random.Generator
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Invite citizens; return (invited rows, accepted mask, declined-for-low-trust mask).
 
@@ -169,7 +190,7 @@ def convene(m: GovernanceModel, s: ArenaSettings, rng: np.random.Generator
     return invited, accepted, distrust
 
 
-def run_arena(m: GovernanceModel, s: ArenaSettings) -> None:
+def run_arena(m: ModelState, s: ArenaSettings) -> None:
     """Run one arena cycle and record its metrics (in place on the model)."""
     rng = m.streams.arenas
     c = m.citizens
@@ -187,7 +208,7 @@ def run_arena(m: GovernanceModel, s: ArenaSettings) -> None:
     noise_sd = PERCEPTION_NOISE * (1.0 - s.transparency)
 
     # 3. what each side brings: citizens' pooled local knowledge, the council's position
-    amenity = np.isin(frame, [0, 1]).astype(float)
+    amenity = np.isin(frame, VISIBLE_SERVICES).astype(float)
     n_cit, n_pro, n_pol = len(citizens), s.invited_professionals, len(politicians)
     if n_cit:
         known = np.array([local_knowledge(m, row, frame) for row in citizens])
@@ -195,7 +216,7 @@ def run_arena(m: GovernanceModel, s: ArenaSettings) -> None:
         citizen_view = _normalise((known + tilt).mean(axis=0) + rng.normal(0.0, noise_sd, k))
     else:
         citizen_view = status
-    visible = 1.05 - np.nan_to_num(m.kpi_units[frame], nan=0.75)
+    visible = LEAGUE_OFFSET - np.nan_to_num(m.kpi_units[frame], nan=INITIAL_KPI)
     visible = visible / visible.sum()
     pressure = m.politician_pressure[politicians]
     council_view = _normalise(((1.0 - pressure[:, None]) * _normalise(
@@ -204,24 +225,29 @@ def run_arena(m: GovernanceModel, s: ArenaSettings) -> None:
     # the contested question: how far the frame should follow what citizens bring (0-1)
     openness = m.politician_openness[politicians]
     initial = np.clip(np.concatenate([
-        CITIZEN_STANCE + 0.3 * (c.voice[citizens] - 0.5),
-        np.full(n_pro, 0.5),
-        COUNCIL_STANCE + 0.4 * (openness - 0.5) - 0.3 * (pressure - 0.5),
+        CITIZEN_STANCE + VOICE_STANCE * (c.voice[citizens] - MIDDLE_STANCE),
+        np.full(n_pro, MIDDLE_STANCE),
+        COUNCIL_STANCE + OPENNESS_STANCE * (openness - MIDDLE_STANCE)
+        - PRESSURE_STANCE * (pressure - MIDDLE_STANCE),
     ]) + rng.normal(0.0, STANCE_NOISE + noise_sd, n_cit + n_pro + n_pol), 0.0, 1.0)
     weights = np.concatenate([
-        0.5 + c.resources[citizens],
+        CITIZEN_WEIGHT + c.resources[citizens],
         np.full(n_pro, 1.0 + s.power_imbalance),
-        (1.0 + 2.0 * s.power_imbalance) * m.politician_power[politicians]])
+        (1.0 + POLITICIAN_IMBALANCE * s.power_imbalance) * m.politician_power[politicians]])
     weights = (1.0 - s.facilitation) * weights + s.facilitation * weights.mean()
     trust = np.concatenate([c.trust[citizens], np.full(n_pro + n_pol, STAFF_TRUST)])
 
     # conflict of interest = spread of stances x budget scarcity
+    # what citizens wish to move: the scope's share of the frame times the total-variation
+    # distance between the two views
     wish = s.scope * framed_total * 0.5 * np.abs(citizen_view - council_view).sum()
     scarcity = wish / (wish + s.envelope) if wish > 0 else 0.0
-    conflict = min(1.0, 2.0 * float(initial.std()) * scarcity)
-    comm = 0.6 + 0.4 * COMMUNICATION_D[s.communication] / COMMUNICATION_D["face_to_face"]
+    conflict = min(1.0, CONFLICT_PER_SPREAD * float(initial.std()) * scarcity)
+    comm = COMMUNICATION_FLOOR + (1.0 - COMMUNICATION_FLOOR) * COMMUNICATION_D[
+        s.communication] / COMMUNICATION_D["face_to_face"]
     # power: the strong need not compromise, so their bounds narrow (facilitation undoes it)
-    firmness = np.concatenate([np.zeros(n_cit), np.full(n_pro, 0.3), np.full(n_pol, 0.6)])
+    firmness = np.concatenate([np.zeros(n_cit), np.full(n_pro, PROFESSIONAL_FIRMNESS),
+                               np.full(n_pol, POLITICIAN_FIRMNESS)])
     firmness *= s.power_imbalance * (1.0 - s.facilitation)
     bounds = (rng.uniform(BOUND_LOW, BOUND_HIGH, initial.size)
               + FACILITATION_WIDENING * s.facilitation) * comm * (1.0 - conflict * (1.0 - trust))
@@ -270,8 +296,8 @@ def run_arena(m: GovernanceModel, s: ArenaSettings) -> None:
         disappointment = s.scope * (1.0 - implemented)
         _shift(c.trust, citizens, WIN_GAIN * implemented - OVERRIDE_LOSS * disappointment)
         _shift(c.voice, citizens, WIN_GAIN * (implemented - disappointment))
-    if s.scope < FULL_SCOPE / 3:  # tokenism: a frame too narrow to matter
-        token = TOKENISM_LOSS * (1.0 - 3.0 * s.scope / FULL_SCOPE)
+    if s.scope < FULL_SCOPE / TOKENISM_DIVISOR:  # tokenism: a frame too narrow to matter
+        token = TOKENISM_LOSS * (1.0 - TOKENISM_DIVISOR * s.scope / FULL_SCOPE)
         _shift(c.trust, citizens, -token)
         _shift(c.voice, citizens, -token)
     elif not success:

@@ -18,20 +18,25 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.calendar import window_slot
+
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
+    from sim.state import ModelState
 
 #: Share of the handoff information loss that a team's shared plan still suffers.
 TEAM_LOSS_FACTOR = 0.25
+#: A case closes when its need falls below this share of the opening threshold (a gap
+#: between opening and closing, so cases do not flicker open and shut).
+CLOSE_SHARE = 0.5
 
 
-def _random_professional(m: GovernanceModel, domains: np.ndarray, u: np.ndarray) -> np.ndarray:
+def _random_professional(m: ModelState, domains: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Pick a professional of each domain in ``domains`` from uniforms ``u``."""
     start, count = m.domain_start[domains], m.domain_count[domains]
     return (start + np.minimum((u * count).astype(np.int64), count - 1)).astype(np.int32)
 
 
-def allocate_cases(m: GovernanceModel, team_cases: float, candidates: np.ndarray | None) -> None:
+def allocate_cases(m: ModelState, team_cases: float, candidates: np.ndarray | None) -> None:
     """Open, close and reassign cases; form teams; count caseworkers who left (in place).
 
     A citizen's caseworkers over the last 12 months are the current ones (one per open
@@ -54,7 +59,7 @@ def allocate_cases(m: GovernanceModel, team_cases: float, candidates: np.ndarray
     was_team = c.in_team
 
     idx = m.open_idx
-    closing = np.take(need, idx) < 0.5 * thr
+    closing = np.take(need, idx) < CLOSE_SHARE * thr
     closed = idx[closing]
     assigned[closed] = nobody
     ended = np.bincount(closed // n_domains, minlength=n) * ~was_team
@@ -102,7 +107,7 @@ def allocate_cases(m: GovernanceModel, team_cases: float, candidates: np.ndarray
     c.plans = np.where(in_team, 1.0, open_count)
 
 
-def hand_off_departures(m: GovernanceModel, departed: np.ndarray) -> None:
+def hand_off_departures(m: ModelState, departed: np.ndarray) -> None:
     """Hand the cases of departed professionals to their replacements (a handoff each)."""
     if not departed.any():
         return
@@ -117,10 +122,10 @@ def hand_off_departures(m: GovernanceModel, departed: np.ndarray) -> None:
     c.ended_now += ended.astype(np.uint8)
 
 
-def roll_caseworkers(m: GovernanceModel) -> None:
+def roll_caseworkers(m: ModelState) -> None:
     """Advance the 12-month window and count caseworkers: current plus those who left."""
     c = m.citizens
-    slot = m.steps % 12
+    slot = window_slot(m.steps)
     c.ended_window += c.ended_now.astype(np.int32) - c.ended_by_month[slot]
     c.ended_by_month[slot] = c.ended_now
     c.ended_now[:] = 0

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.mechanisms.population import SUPPORT
+from sim.mechanisms.population import VOICE_TRUST_WEIGHT
+from sim.state import SUPPORT
 
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
     from sim.policies import Levers
+    from sim.state import ModelState
 
 #: Perceived-performance cost of each open plan beyond the first.
 PLAN_BURDEN = 0.03
@@ -31,9 +32,17 @@ PLAN_BURDEN = 0.03
 SUPPORT_EFFECT = 6.0
 #: Self-efficacy gained per unit of co-production support per step.
 EFFICACY_GAIN = 0.05
+#: Trust's part in desired co-production: ``BASE + WEIGHT * trust`` (distrustful citizens
+#: still co-produce at 0.4 of the trusting; assumed).
+COPRODUCTION_TRUST_BASE, COPRODUCTION_TRUST_WEIGHT = 0.4, 0.6
+#: Own co-production given up per unit of public input, where citizens see it as a
+#: substitute.
+SUBSTITUTION_EFFECT = 0.3
+#: Monthly rate at which voice moves toward its target (trust and resources).
+VOICE_RATE_PER_STEP = 0.05
 
 
-def update_citizens(m: GovernanceModel, lev: Levers) -> None:
+def update_citizens(m: ModelState, lev: Levers) -> None:
     """Update satisfaction, expectation, trust, co-production and voice (in place)."""
     p, c, pro = m.p, m.citizens, m.professionals
     perf = c.wellbeing - PLAN_BURDEN * np.maximum(c.plans - 1.0, 0.0)
@@ -53,15 +62,16 @@ def update_citizens(m: GovernanceModel, lev: Levers) -> None:
     support = np.bincount(m.open_rows, support_d[m.open_cols], minlength=n_open.size)
     support = (support / n_open + m.arena_programme) * take_up
     public = m.public_input * c.substitutes
-    desired = (m.sqrt_resources * c.self_efficacy * (0.4 + 0.6 * c.trust)
-               + SUPPORT_EFFECT * support - 0.3 * public)
+    desired = (m.sqrt_resources * c.self_efficacy
+               * (COPRODUCTION_TRUST_BASE + COPRODUCTION_TRUST_WEIGHT * c.trust)
+               + SUPPORT_EFFECT * support - SUBSTITUTION_EFFECT * public)
     c.coproduction += p.coproduction_rate_per_step * (np.minimum(np.maximum(desired, 0.0), 1.0)
                                                       - c.coproduction)
     c.self_efficacy += EFFICACY_GAIN * np.minimum(support, 1.0) * (1.0 - c.self_efficacy)
-    c.voice += 0.05 * (0.5 * c.trust + m.half_resources - c.voice)
+    c.voice += VOICE_RATE_PER_STEP * (VOICE_TRUST_WEIGHT * c.trust + m.half_resources - c.voice)
 
 
-def _take_up(m: GovernanceModel, targeting: float) -> np.ndarray:
+def _take_up(m: ModelState, targeting: float) -> np.ndarray:
     """Who takes up support: in proportion to resources, or to their lack when targeted.
 
     Resources are fixed, so the weights are cached per targeting level.

@@ -22,20 +22,28 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.calendar import is_new_year, is_quarter_end
 from sim.mechanisms.arena import PROGRAMME_COST
-from sim.mechanisms.population import GAMING, OUTPUT
+from sim.mechanisms.measurement import LEAGUE_OFFSET
+from sim.state import GAMING, OUTPUT
 
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
     from sim.policies import Levers
+    from sim.state import ModelState
 
 #: Weight of the council's own priorities against the signals it watches.
 PRIORITY_WEIGHT = 0.4
 #: Noise (relative) in frontline reports of need.
 REPORT_NOISE = 0.1
+#: Mean KPI over the year at which a unit counts as on target and its target ratchets
+#: (Hood 2006: targets rise after they are met).
+ON_TARGET_KPI = 0.9
+#: SD of the monthly random drift in professionals' practice (March 1991's noise in
+#: beliefs; keeps diversity for the code to learn from).
+PRACTICE_NOISE = 0.02
 
 
-def set_budgets(m: GovernanceModel, lev: Levers) -> None:
+def set_budgets(m: ModelState, lev: Levers) -> None:
     """Yearly: the council sets the total budget and its domain shares (in place)."""
     p = m.p
     rng = m.streams.politicians
@@ -43,7 +51,7 @@ def set_budgets(m: GovernanceModel, lev: Levers) -> None:
     if m.steps == 1:
         return
     priorities = m.politician_priorities.mean(axis=0)
-    visible = 1.05 - m.kpi_history.mean(axis=0)
+    visible = LEAGUE_OFFSET - m.kpi_history.mean(axis=0)
     pressure = m.electoral_pressure
     league = pressure * visible / visible.sum() + (1.0 - pressure) * priorities
     open_need = m.citizens.need.reshape(-1)[m.open_idx]
@@ -60,7 +68,7 @@ def set_budgets(m: GovernanceModel, lev: Levers) -> None:
     m.budget_shares = shares / shares.sum()
 
 
-def apply_budget(m: GovernanceModel) -> None:
+def apply_budget(m: ModelState) -> None:
     """Monthly: staff capacity and service rationing from the domain budgets (in place).
 
     Spending never exceeds the budget: staff hours shrink when a domain's budget is below
@@ -87,19 +95,19 @@ def apply_budget(m: GovernanceModel) -> None:
     m.spending = float((staff + purchased).sum()) + facilitation + programme
 
 
-def steer(m: GovernanceModel, lev: Levers) -> None:
+def steer(m: ModelState, lev: Levers) -> None:
     """Leaders: ratchet targets yearly, socialise practice monthly, learn quarterly."""
     p, pro = m.p, m.professionals
     rng = m.streams.policy
     step = m.steps
-    if step > 1 and step % 12 == 1:
-        on_target = m.kpi_history.mean(axis=0) >= 0.9
+    if step > 1 and is_new_year(step):
+        on_target = m.kpi_history.mean(axis=0) >= ON_TARGET_KPI
         m.targets = np.where(on_target, m.targets * (1.0 + lev.ratchet_per_year), m.targets)
     code = m.code[pro.domain]
     pro.practice += p.conformity_per_step * (code - pro.practice)
-    pro.practice += rng.normal(0.0, 0.02, pro.domain.size)
+    pro.practice += rng.normal(0.0, PRACTICE_NOISE, pro.domain.size)
     np.minimum(np.maximum(pro.practice, 0.0, out=pro.practice), 1.0, out=pro.practice)
-    if step % 3 == 0:
+    if is_quarter_end(step):
         work = np.maximum(pro.workload, 1e-9)
         kpi_signal = (pro.time[:, OUTPUT] + pro.time[:, GAMING]) / work
         true_signal = m.client_outcome

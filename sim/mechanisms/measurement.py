@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import ndtr
 
-from sim.mechanisms.population import GAMING, OUTPUT
+from sim.state import GAMING, OUTPUT
 
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
     from sim.policies import Levers
+    from sim.state import ModelState
 
 #: Lognormal spread of processing times.
 TIMELINESS_SIGMA = 0.6
@@ -45,6 +45,18 @@ BUNCHING_PER_GAMING = 3.0
 GAMING_UPLIFT = 4.0
 #: Reference output per unit need at which throughput meets the initial target.
 TARGET_OUTPUT = 0.55
+#: KPI a unit is taken to report before it is first measured (and where one is missing).
+INITIAL_KPI = 0.75
+#: League tables rank units by ``LEAGUE_OFFSET - KPI``: a unit at full KPI still keeps a
+#: little attention, so no share falls to zero (assumed).
+LEAGUE_OFFSET = 1.05
+#: SD of KPI noise per unit of sqrt(kpi_noise_var): a noise variance of 1 gives 0.1 on
+#: the 0-1 KPI scale.
+KPI_NOISE_SCALE = 0.1
+#: Factor on a detected gamer's propensity after an audit (the sanction deters).
+SANCTION_FACTOR = 0.7
+#: Perceived control gained by every professional of an audited unit.
+AUDIT_CONTROL_GAIN = 0.1
 
 
 def timeliness(output_per_need: np.ndarray, gaming: np.ndarray
@@ -64,7 +76,7 @@ def timeliness(output_per_need: np.ndarray, gaming: np.ndarray
     return on_time, on_time + moved, last + moved
 
 
-def measure(m: GovernanceModel, lev: Levers) -> None:
+def measure(m: ModelState, lev: Levers) -> None:
     """Compute unit KPIs, audit them, and run the survey (in place on the model)."""
     p, pro, c = m.p, m.professionals, m.citizens
     rng = m.streams.measurement
@@ -76,14 +88,14 @@ def measure(m: GovernanceModel, lev: Levers) -> None:
     gaming = np.bincount(pro.domain, pro.time[:, GAMING], minlength=d) / count
     thru_true = np.minimum(output_per_need / m.targets, 1.0)
     on_time, on_time_reported, bunching = timeliness(output_per_need, gaming)
-    n_ind = np.full(d, 2.0)
+    n_ind = np.full(d, 2.0)  # indicators per unit: throughput and timeliness
     true_sum = thru_true + on_time
     reported_sum = thru_true + on_time_reported
     if p.inclusion_quota > 0.0:  # the quota is met by placement decisions: attainment 1
         n_ind[0] += 1.0
         true_sum[0] += 1.0
         reported_sum[0] += 1.0
-    noise = rng.normal(0.0, 0.1 * sqrt(p.kpi_noise_var), d)
+    noise = rng.normal(0.0, KPI_NOISE_SCALE * sqrt(p.kpi_noise_var), d)
     audited = rng.random(d) < lev.audit
     reported = np.minimum(reported_sum / n_ind + GAMING_UPLIFT * gaming, 1.0)
     m.kpi_units = np.minimum(np.maximum(np.where(audited, true_sum / n_ind, reported) + noise, 0.0), 1.0)
@@ -91,8 +103,8 @@ def measure(m: GovernanceModel, lev: Levers) -> None:
     m.bunching = float(bunching @ work / work.sum())
     if audited.any():  # sanctions: detected gamers game less; the audited unit feels controlled
         hit = audited[pro.domain] & (pro.time[:, GAMING] > 0.0)
-        pro.gaming_propensity[hit] *= 0.7
-        pro.perceived_control[audited[pro.domain]] += 0.1
+        pro.gaming_propensity[hit] *= SANCTION_FACTOR
+        pro.perceived_control[audited[pro.domain]] += AUDIT_CONTROL_GAIN
         np.minimum(pro.perceived_control, 1.0, out=pro.perceived_control)
     sample = rng.integers(0, c.wellbeing.size, p.survey_sample)
     yes = rng.random(p.survey_sample) < c.wellbeing[sample]

@@ -10,10 +10,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.mechanisms.population import DOCUMENTATION, GAMING, QUALITY
+from sim.state import DOCUMENTATION, GAMING, QUALITY
 
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
+    from sim.state import ModelState
+
+#: Open needs (above threshold) from which a citizen counts as complex (MODEL.md §6).
+COMPLEX_NEEDS = 4
+#: Wellbeing above which a school client counts as doing well (going on to further
+#: education).
+DOING_WELL = 0.5
 
 #: Contract metrics in MODEL.md §6 order, with their meaning.
 METRICS: dict[str, str] = {
@@ -60,14 +66,14 @@ ARENA_METRICS = ("participation", "revealed_distrust", "citizen_influence", "are
 ALL_METRICS: tuple[str, ...] = (*METRICS, *EXTRA_METRICS)
 
 
-def compute_metrics(m: GovernanceModel) -> dict[str, float]:
+def compute_metrics(m: ModelState) -> dict[str, float]:
     """Compute every metric for the model's current state."""
     c, pro = m.citizens, m.professionals
     w = c.wellbeing
     true_outcome = _mean(w)
     kpi = _mean(m.kpi_units)
     time_share = pro.time.sum(axis=0) / pro.time.shape[0]
-    complex_mask = m.complexity >= 4
+    complex_mask = m.complexity >= COMPLEX_NEEDS
     rows = min(m.steps, m.kpi_history.shape[0])
     school = m.open_rows[m.open_cols == 0]
     school_quality = pro.time[m.domain_start[0]:m.domain_start[1], QUALITY].sum() / m.domain_count[0]
@@ -89,7 +95,7 @@ def compute_metrics(m: GovernanceModel) -> dict[str, float]:
         "cost_per_outcome": m.spending / m.resolved_total if m.resolved_total > 0 else np.nan,
         "bunching_share": m.bunching,
         "teaching_quality": float(school_quality * m.school_factor),
-        "further_education": _mean(w[school] > 0.5),
+        "further_education": _mean(w[school] > DOING_WELL),
         "quality_share": float(time_share[QUALITY]),
         "outcome_bottom_quintile": float(w @ m.bottom_weights),
         "outcome_complex": _mean(w[complex_mask]),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
+    from sim.state import ModelState
 
 
 def draw_shocks(rng: np.random.Generator, n_cells: int, rate: float, scale: float
@@ -26,7 +26,7 @@ def draw_shocks(rng: np.random.Generator, n_cells: int, rate: float, scale: floa
     return rng.integers(0, n_cells, count), rng.exponential(scale, count)
 
 
-def evolve_needs(m: GovernanceModel) -> np.ndarray:
+def evolve_needs(m: ModelState) -> np.ndarray:
     """Add shocks, apply natural decline, spill unmet linked need; return touched cells."""
     p, c = m.p, m.citizens
     n_domains = c.need.shape[1]

@@ -6,12 +6,12 @@ initial state depends only on the seed and the parameters, never on the steering
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import scipy.sparse as sp
 
+from sim.calendar import MONTHS_PER_YEAR
 from sim.params import ModelParams
+from sim.state import TIME_USES, CitizenState, ProfessionalState
 
 #: Names of the first six domains (MODEL.md §2); further domains are numbered.
 DOMAIN_NAMES = ("school", "health", "employment", "social", "family", "housing")
@@ -27,9 +27,32 @@ INITIAL_NEED_LEVEL = 0.75
 #: Log-frailty difference between the poorest and the richest citizen.
 RESOURCE_GRADIENT = 1.5
 
-#: Index of time uses in professionals' time arrays.
-OUTPUT, QUALITY, COORDINATION, GAMING, SUPPORT, DOCUMENTATION = range(6)
-TIME_USES = ("output", "quality", "coordination", "gaming", "support", "documentation")
+#: Resources ~ Beta(2, 2): spread over (0, 1), few at the extremes (assumed).
+RESOURCES_BETA = (2.0, 2.0)
+#: Self-efficacy ~ Beta(2, 2), independent of resources (assumed).
+SELF_EFFICACY_BETA = (2.0, 2.0)
+#: Concentration of initial trust ~ Beta(k * initial_trust, k * (1 - initial_trust)):
+#: mean ``initial_trust``, standard deviation about 0.16 at a mean of 0.5 (assumed).
+TRUST_CONCENTRATION = 9.0
+#: Noise (SD) added to need shares to give citizens' preferences (MODEL.md §2: "from
+#: their needs, plus noise").
+PREFERENCE_NOISE = 0.1
+#: Initial co-production per unit of resources (the steady state is found in the run).
+INITIAL_COPRODUCTION = 0.3
+#: Voice's targets: weights of trust and of resources (equal; assumed).
+VOICE_TRUST_WEIGHT, VOICE_RESOURCE_WEIGHT = 0.5, 0.5
+#: Skill outside a professional's own domain (own domain: 1; MODEL.md §2 "others low").
+OTHER_DOMAIN_SKILL = 0.3
+#: Intrinsic and public-service motivation ~ Beta(5, 3): mean 0.625, most professionals
+#: motivated (Le Grand's knights).
+MOTIVATION_BETA = (5.0, 3.0)
+#: Gaming propensity ~ Beta(0.6, 2.4): mean 0.2, most near zero and a few high (Le
+#: Grand's knaves).
+GAMING_BETA = (0.6, 2.4)
+#: Perceived control of a new professional (the middle of 0-1).
+INITIAL_PERCEIVED_CONTROL = 0.5
+#: Own practice (quality orientation) of the initial staff ~ U(0.3, 0.7) around the code.
+INITIAL_PRACTICE = (0.3, 0.7)
 
 
 def domain_names(n_domains: int) -> list[str]:
@@ -90,52 +113,6 @@ def small_world(n: int, k: int, p: float, rng: np.random.Generator) -> sp.csr_ma
     return adj
 
 
-@dataclass
-class CitizenState:
-    """Citizens' state, one row per citizen (MODEL.md §2)."""
-
-    frailty: np.ndarray
-    need: np.ndarray
-    wellbeing: np.ndarray
-    trust: np.ndarray
-    expectation: np.ndarray
-    satisfaction: np.ndarray
-    resources: np.ndarray
-    self_efficacy: np.ndarray
-    coproduction: np.ndarray
-    voice: np.ndarray
-    preference: np.ndarray
-    substitutes: np.ndarray
-    team_draw: np.ndarray
-    assigned: np.ndarray
-    coordinator: np.ndarray
-    info: np.ndarray
-    ended_by_month: np.ndarray
-    ended_now: np.ndarray
-    ended_window: np.ndarray
-    caseworkers: np.ndarray
-    plans: np.ndarray
-    in_team: np.ndarray
-    neighbours: sp.csr_matrix
-
-
-@dataclass
-class ProfessionalState:
-    """Professionals' state, one row per professional, sorted by domain (MODEL.md §2)."""
-
-    domain: np.ndarray
-    skill: np.ndarray
-    intrinsic_motivation: np.ndarray
-    public_service_motivation: np.ndarray
-    perceived_control: np.ndarray
-    gaming_propensity: np.ndarray
-    gaming_base: np.ndarray
-    practice: np.ndarray
-    burnout: np.ndarray
-    time: np.ndarray
-    workload: np.ndarray
-
-
 def frailty_needs(resources: np.ndarray, n_domains: int, p: ModelParams,
                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Draw heavy-tailed frailty and initial needs (P7: a few citizens carry much of the cost).
@@ -157,10 +134,11 @@ def build_citizens(p: ModelParams, n_prof: int, rng: np.random.Generator,
                    net_rng: np.random.Generator) -> CitizenState:
     """Create the citizens' arrays; cases are opened by the first case-allocation phase."""
     n, d = p.n_citizens, p.n_domains
-    resources = rng.beta(2.0, 2.0, n)
+    resources = rng.beta(*RESOURCES_BETA, n)
     frailty, need = frailty_needs(resources, d, p, rng)
-    trust = rng.beta(9.0 * p.initial_trust, 9.0 * (1.0 - p.initial_trust), n)
-    noise = rng.normal(0.0, 0.1, (n, d))
+    trust = rng.beta(TRUST_CONCENTRATION * p.initial_trust,
+                     TRUST_CONCENTRATION * (1.0 - p.initial_trust), n)
+    noise = rng.normal(0.0, PREFERENCE_NOISE, (n, d))
     pref = np.clip(need / (need.sum(axis=1, keepdims=True) + 1e-9) + noise, 0.0, None)
     pref /= pref.sum(axis=1, keepdims=True) + 1e-12
     wellbeing = np.exp(-need.sum(axis=1) / p.wellbeing_need_scale)
@@ -170,12 +148,14 @@ def build_citizens(p: ModelParams, n_prof: int, rng: np.random.Generator,
     return CitizenState(
         frailty=frailty, need=need, wellbeing=wellbeing, trust=trust,
         expectation=wellbeing.copy(), satisfaction=wellbeing.copy(), resources=resources,
-        self_efficacy=rng.beta(2.0, 2.0, n), coproduction=0.3 * resources,
-        voice=np.clip(0.5 * trust + 0.5 * resources, 0.0, 1.0), preference=pref,
+        self_efficacy=rng.beta(*SELF_EFFICACY_BETA, n),
+        coproduction=INITIAL_COPRODUCTION * resources,
+        voice=np.clip(VOICE_TRUST_WEIGHT * trust + VOICE_RESOURCE_WEIGHT * resources, 0.0, 1.0),
+        preference=pref,
         substitutes=rng.random(n) < p.coproduction_substitution, team_draw=rng.random(n),
         assigned=np.full((n, d), n_prof, dtype=np.int32),
         coordinator=np.full(n, n_prof, dtype=np.int32), info=np.ones((n, d)),
-        ended_by_month=np.zeros((12, n), dtype=np.uint8), ended_now=np.zeros(n, dtype=np.uint8),
+        ended_by_month=np.zeros((MONTHS_PER_YEAR, n), dtype=np.uint8), ended_now=np.zeros(n, dtype=np.uint8),
         ended_window=np.zeros(n, dtype=np.int32), caseworkers=np.zeros(n, dtype=np.int32),
         plans=np.zeros(n), in_team=np.zeros(n, dtype=bool), neighbours=neighbours.tocsr())
 
@@ -200,17 +180,18 @@ def build_professionals(p: ModelParams, domain_weight: np.ndarray,
     """Create professionals spread over domains in proportion to ``domain_weight``.
 
     Motivation is heterogeneous (Le Grand's knights and knaves): intrinsic motivation
-    Beta(5, 3), gaming propensity Beta(0.6, 2.4) so most are near zero and a few high.
+    Beta(5, 3) (:data:`MOTIVATION_BETA`), gaming propensity Beta(0.6, 2.4)
+    (:data:`GAMING_BETA`) so most are near zero and a few high.
     """
     n_prof = max(int(round(p.n_citizens / p.citizens_per_professional)), p.n_domains)
     counts = apportion(domain_weight, n_prof)
     domain = np.repeat(np.arange(p.n_domains), counts)
-    skill = np.full((n_prof, p.n_domains), 0.3)
+    skill = np.full((n_prof, p.n_domains), OTHER_DOMAIN_SKILL)
     skill[np.arange(n_prof), domain] = 1.0
     return ProfessionalState(
-        domain=domain, skill=skill, intrinsic_motivation=rng.beta(5.0, 3.0, n_prof),
-        public_service_motivation=rng.beta(5.0, 3.0, n_prof),
-        perceived_control=np.full(n_prof, 0.5), gaming_propensity=(gaming := rng.beta(
-            0.6, 2.4, n_prof)), gaming_base=gaming.copy(),
-        practice=rng.uniform(0.3, 0.7, n_prof), burnout=np.zeros(n_prof),
+        domain=domain, skill=skill, intrinsic_motivation=rng.beta(*MOTIVATION_BETA, n_prof),
+        public_service_motivation=rng.beta(*MOTIVATION_BETA, n_prof),
+        perceived_control=np.full(n_prof, INITIAL_PERCEIVED_CONTROL),
+        gaming_propensity=(gaming := rng.beta(*GAMING_BETA, n_prof)), gaming_base=gaming.copy(),
+        practice=rng.uniform(*INITIAL_PRACTICE, n_prof), burnout=np.zeros(n_prof),
         time=np.zeros((n_prof, len(TIME_USES))), workload=np.zeros(n_prof))

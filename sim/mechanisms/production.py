@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.mechanisms.effort import allocate_time
-from sim.mechanisms.population import COORDINATION, DOCUMENTATION, GAMING, OUTPUT, QUALITY, SUPPORT
+from sim.state import COORDINATION, DOCUMENTATION, GAMING, OUTPUT, QUALITY, SUPPORT
 
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
     from sim.policies import Levers
+    from sim.state import ModelState
 
 #: Marginal benefit of measured output per unit of incentive intensity.
 INCENTIVE_WEIGHT = 0.27
@@ -53,6 +53,16 @@ MAX_RESOLVED_SHARE = 0.5
 TEAM_CAP_RELIEF = 0.25
 #: Quality time per school professional that fully supports included pupils.
 REFERENCE_QUALITY_TIME = 0.25
+#: Inclusion's effect on school production per unit of quota: a gain when teaching
+#: support follows, a larger harm to the class when it does not (MODEL.md §4; assumed).
+INCLUSION_GAIN, INCLUSION_HARM = 0.2, 0.5
+#: Extra incentive pressure per unit of throughput shortfall against target.
+SHORTFALL_PRESSURE = 0.5
+#: Marginal benefit of gaming where gaming is impossible: negative, so it is never chosen.
+NO_GAMING_BENEFIT = -1.0
+#: Lightest caseload counted in effort per need, as a share of the workload norm (a nearly
+#: empty caseload does not give unbounded effort per case).
+MIN_WORKLOAD_SHARE = 0.1
 
 
 def quality_effort(t_out: np.ndarray, t_qual: np.ndarray, angle_deg: float) -> np.ndarray:
@@ -70,18 +80,18 @@ def inclusion_factor(quota: float, teaching_time: float, quality_time: float) ->
     The quota itself is an input the KPI sees whether or not support follows.
     """
     support = teaching_time * min(1.0, quality_time / REFERENCE_QUALITY_TIME)
-    return 1.0 + quota * (0.2 * support - 0.5 * (1.0 - support))
+    return 1.0 + quota * (INCLUSION_GAIN * support - INCLUSION_HARM * (1.0 - support))
 
 
-def allocate(m: GovernanceModel, lev: Levers) -> None:
+def allocate(m: ModelState, lev: Levers) -> None:
     """Phase 5: every professional chooses time shares given the levers (in place)."""
     p, pro = m.p, m.professionals
     im, psm = pro.intrinsic_motivation, pro.public_service_motivation
     theta = np.deg2rad(p.kpi_angle_deg)
     values = 0.5 * (im + psm)
     shortfall = np.maximum(1.0 - m.throughput_attainment, 0.0)[pro.domain]
-    pressure = lev.incentive * (1.0 + 0.5 * shortfall)
-    benefit = np.empty((pro.domain.size, 5))
+    pressure = lev.incentive * (1.0 + SHORTFALL_PRESSURE * shortfall)
+    benefit = np.empty((pro.domain.size, 5))  # every time use but documentation
     benefit[:, 0] = (INCENTIVE_WEIGHT * pressure + values * np.cos(theta)
                      + PRACTICE_WEIGHT * (1.0 - pro.practice))
     benefit[:, 1] = values * np.sin(theta) + QUALITY_MOTIVE * im + PRACTICE_WEIGHT * pro.practice
@@ -89,7 +99,7 @@ def allocate(m: GovernanceModel, lev: Levers) -> None:
     if p.gaming_possible:
         benefit[:, 3] = GAMING_GAIN * pressure * pro.gaming_propensity - lev.audit * p.sanction
     else:
-        benefit[:, 3] = -1.0
+        benefit[:, 3] = NO_GAMING_BENEFIT
     benefit[:, 4] = values * SUPPORT_WEIGHT * lev.coproduction_support
     benefit *= BENEFIT_SCALE
     admin = min(lev.documentation + lev.audit * p.audit_hours, 1.0)
@@ -102,12 +112,12 @@ def allocate(m: GovernanceModel, lev: Levers) -> None:
     pro.time[:, DOCUMENTATION] = admin
 
 
-def produce(m: GovernanceModel, lev: Levers) -> None:
+def produce(m: ModelState, lev: Levers) -> None:
     """Phase 6: resolve need in every open case and update wellbeing (in place)."""
     p, c, pro = m.p, m.citizens, m.professionals
     t = pro.time
     capacity = m.capacity[pro.domain]
-    workload = np.maximum(pro.workload, 0.1 * m.workload_norm)
+    workload = np.maximum(pro.workload, MIN_WORKLOAD_SHARE * m.workload_norm)
     eff = quality_effort(t[:, OUTPUT], t[:, QUALITY], p.kpi_angle_deg)
     eff *= 1.0 + p.team_coordination_gain * t[:, COORDINATION]
     x = np.minimum(eff * capacity * m.workload_norm / workload, MAX_EFFORT_PER_NEED)
@@ -138,10 +148,10 @@ def produce(m: GovernanceModel, lev: Levers) -> None:
     need[idx] = before - resolved
     info[idx] = known + p.info_recovery_per_step * (1.0 - known)
     n = c.wellbeing.size
-    m.resolved = resolved
     m.resolved_total = float(resolved.sum())
-    m.public_input = np.bincount(rows, share, minlength=n)
-    m.client_gain = np.bincount(assigned, resolved, minlength=m.n_professionals + 1)[:-1]
-    m.effort_per_need = x
+    # astype: a weighted bincount of no cases is int64; the declared dtype is float64
+    m.public_input = np.bincount(rows, share, minlength=n).astype(np.float64, copy=False)
+    m.client_gain = np.bincount(assigned, resolved, minlength=m.n_professionals + 1)[:-1].astype(
+        np.float64, copy=False)
     target = np.exp(-(c.need @ m.ones_domains) / p.wellbeing_need_scale)
     c.wellbeing += p.wellbeing_rate_per_step * (target - c.wellbeing)

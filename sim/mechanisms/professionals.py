@@ -18,20 +18,33 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.mechanisms.population import GAMING_BETA, INITIAL_PERCEIVED_CONTROL, MOTIVATION_BETA
+
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
     from sim.policies import Levers
+    from sim.state import ModelState
 
 #: Monthly drift of sanctioned gamers back toward their own propensity.
 SANCTION_MEMORY = 0.05
 #: Crowding-out multiplier of the weak regime.
 WEAK_CROWDING = 0.25
+#: Perceived control with no incentive and reference documentation (assumed baseline).
+CONTROL_BASE = 0.15
+#: Perceived control per unit of incentive intensity (Jacobsen, Hvitved & Andersen 2014:
+#: incentives are read as control), and the share of it supportive leadership removes.
+CONTROL_PER_INCENTIVE, SUPPORT_RELIEF = 0.7, 0.6
+#: Perceived control per unit of documentation share above the reference share.
+CONTROL_PER_DOCUMENTATION, REFERENCE_DOCUMENTATION = 0.5, 0.15
+#: Relative load (workload and time against capacity) above which burnout builds and
+#: below which it recovers.
+BURNOUT_LOAD = 0.9
 
 
 def perceived_control_target(incentive: float, documentation: float,
                              supportiveness: float) -> float:
     """Steady-state perceived control under the levers (0-1)."""
-    value = 0.15 + 0.7 * incentive * (1.0 - 0.6 * supportiveness) + 0.5 * (documentation - 0.15)
+    value = (CONTROL_BASE + CONTROL_PER_INCENTIVE * incentive * (1.0 - SUPPORT_RELIEF * supportiveness)
+             + CONTROL_PER_DOCUMENTATION * (documentation - REFERENCE_DOCUMENTATION))
     return float(np.clip(value, 0.0, 1.0))
 
 
@@ -42,7 +55,7 @@ def crowding_step(im: np.ndarray, incentive: float, control: np.ndarray, support
     return np.minimum(np.maximum(im, 0.0, out=im), 1.0, out=im)
 
 
-def update_professionals(m: GovernanceModel, lev: Levers) -> np.ndarray:
+def update_professionals(m: ModelState, lev: Levers) -> np.ndarray:
     """Update motivation, burnout and turnover; return the mask of departures."""
     p, pro = m.p, m.professionals
     rng = m.streams.professionals
@@ -54,14 +67,14 @@ def update_professionals(m: GovernanceModel, lev: Levers) -> np.ndarray:
         pro.intrinsic_motivation, lev.incentive, pro.perceived_control, lev.supportiveness,
         k_out, p.crowding_in)
     load = pro.workload / m.workload_norm * pro.time.sum(axis=1) / m.capacity[pro.domain]
-    pro.burnout += p.burnout_rate_per_step * (load - 0.9)
+    pro.burnout += p.burnout_rate_per_step * (load - BURNOUT_LOAD)
     np.minimum(np.maximum(pro.burnout, 0.0, out=pro.burnout), 1.0, out=pro.burnout)
     leave = rng.random(n) < p.turnover_per_step + p.burnout_turnover_per_step * pro.burnout
     k = int(np.count_nonzero(leave))
-    pro.intrinsic_motivation[leave] = rng.beta(5.0, 3.0, k)
+    pro.intrinsic_motivation[leave] = rng.beta(*MOTIVATION_BETA, k)
     pro.gaming_propensity += SANCTION_MEMORY * (pro.gaming_base - pro.gaming_propensity)
-    pro.gaming_propensity[leave] = pro.gaming_base[leave] = rng.beta(0.6, 2.4, k)
+    pro.gaming_propensity[leave] = pro.gaming_base[leave] = rng.beta(*GAMING_BETA, k)
     pro.practice[leave] = m.code[pro.domain[leave]]
     pro.burnout[leave] = 0.0
-    pro.perceived_control[leave] = 0.5
+    pro.perceived_control[leave] = INITIAL_PERCEIVED_CONTROL
     return leave
