@@ -1,0 +1,117 @@
+"""Imports run one way, never back up and in no circle.
+
+From the edge (runs, explore) through reporting and the model down to mechanisms, agents,
+policies and the plain value modules.
+
+Every ``import`` and ``from ... import`` in ``sim/`` counts, also those inside functions and
+under ``TYPE_CHECKING`` (an annotation is a dependency a reader has to follow too).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SIM = Path(__file__).resolve().parents[1] / "sim"
+
+#: Layers from the top down; a module may import its own layer and the layers below it.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("sim.__main__", "sim.runs", "sim.explore"),   # the edge: the commands, Hydra, the browser
+    ("sim.reporting",),                             # analyses, figures, the report: tables only
+    ("sim", "sim.run"),                             # the package's face and simulate()
+    ("sim.model",),                                 # GovernanceModel: wires the phases together
+    ("sim.state",),                                 # the declared state the mechanisms act on
+    ("sim.mechanisms", "sim.agents"),               # the phases; thin agent views
+    ("sim.policies",),                              # styles and their value objects
+    ("sim.params", "sim.fields", "sim.calendar", "sim.streams", "sim.scenarios",
+     "sim.results", "sim.configs"),                 # plain declarations and values
+)
+#: Packages below the model that must not see it, or anything above it.
+FORBIDDEN = {
+    "sim.reporting": ("sim.model", "sim.mechanisms", "sim.agents", "sim.run", "sim.runs",
+                      "sim.explore"),
+}
+
+
+def module_name(path: Path) -> str:
+    """``sim/mechanisms/arena.py`` -> ``sim.mechanisms.arena``."""
+    parts = path.relative_to(SIM.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> set[str]:
+    """The ``sim`` modules a file imports (absolute names), wherever the import stands."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.split(".")[0] == "sim"}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0 \
+                and node.module.split(".")[0] == "sim":
+            out.add(node.module)
+            if node.module == "sim":  # from sim import simulate: the package's face
+                out.add("sim")
+    return out
+
+
+def layer_of(module: str) -> int:
+    """Index of the layer a module belongs to (its longest matching prefix)."""
+    best, index = -1, None
+    for i, prefixes in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best:
+                best, index = len(prefix), i
+    assert index is not None, f"{module}: in no layer of tests/test_layers.py"
+    return index
+
+
+def graph() -> dict[str, set[str]]:
+    """Module -> the sim modules it imports."""
+    return {module_name(p): imports(p) for p in sorted(SIM.rglob("*.py"))}
+
+
+@pytest.mark.parametrize("module, target", [
+    (m, t) for m, targets in graph().items() for t in sorted(targets)])
+def test_no_import_runs_up(module, target):
+    """A module imports only its own layer or those below it."""
+    assert layer_of(target) >= layer_of(module), f"{module} imports {target}, a higher layer"
+
+
+def test_reporting_never_imports_the_model():
+    """Reporting reads tables: it imports neither the model, its mechanisms nor the edge."""
+    for module, targets in graph().items():
+        for package, banned in FORBIDDEN.items():
+            if module == package or module.startswith(package + "."):
+                hit = [t for t in targets if any(t == b or t.startswith(b + ".") for b in banned)]
+                assert not hit, f"{module} imports {hit}"
+
+
+def test_no_circle_of_files():
+    """No file reaches itself through imports (a depth-first search over the module graph)."""
+    edges = graph()
+    modules = set(edges)
+    resolved = {m: {t for t in ts if t in modules and t != m} for m, ts in edges.items()}
+    state: dict[str, int] = {}
+
+    def visit(m: str, path: list[str]) -> None:
+        state[m] = 1
+        for t in sorted(resolved[m]):
+            if state.get(t) == 1:
+                cycle = path[path.index(t):] + [t] if t in path else [m, t]
+                raise AssertionError("circle: " + " -> ".join(cycle))
+            if t not in state:
+                visit(t, path + [t])
+        state[m] = 2
+
+    for m in sorted(modules):
+        if m not in state:
+            visit(m, [m])
+
+
+def test_the_check_sees_an_upward_import(tmp_path):
+    """The layer check is not vacuous: a mechanism importing the run machinery is caught."""
+    fake = tmp_path / "fake.py"
+    fake.write_text("from sim.runs.jobs import collect\n")
+    (target,) = imports(fake)
+    assert layer_of(target) < layer_of("sim.mechanisms.arena")
