@@ -22,8 +22,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sim.reporting",),                             # analyses, figures, the report: tables only
     ("sim", "sim.run"),                             # the package's face and simulate()
     ("sim.model",),                                 # GovernanceModel: wires the phases together
-    ("sim.state",),                                 # the declared state the mechanisms act on
     ("sim.mechanisms", "sim.agents"),               # the phases; thin agent views
+    ("sim.state",),                                 # the declared state the mechanisms act on
     ("sim.policies",),                              # styles and their value objects
     ("sim.params", "sim.fields", "sim.calendar", "sim.streams", "sim.scenarios",
      "sim.results", "sim.configs"),                 # plain declarations and values
