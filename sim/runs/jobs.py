@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from scipy import stats
 
+from sim.calendar import MONTHS_PER_YEAR
 from sim.results import atomic, to_tidy, validate_tidy, write_atomic, write_text_atomic
 from sim.run import simulate
 from sim.runs.schema import MODEL_FIELDS, POPULATION_FIELDS
@@ -150,7 +151,7 @@ def _versions() -> dict[str, str | None]:
 
 def summarise(tidy: pd.DataFrame, steps: int) -> dict[str, Any]:
     """Final-year (last 12 steps) mean per metric per replicate, their mean and 95% CI."""
-    last = tidy[tidy["step"] > max(steps - 12, 0)]
+    last = tidy[tidy["step"] > max(steps - MONTHS_PER_YEAR, 0)]
     per = last.groupby(["metric", "replicate"])["value"].mean().unstack("replicate")
     out: dict[str, Any] = {}
     for metric, row in per.iterrows():

@@ -14,10 +14,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.calendar import MONTHS_PER_YEAR
+
 #: Confidence level of every interval the analyses report.
 LEVEL = 0.95
-#: The final year: the last 12 monthly steps.
-FINAL_STEPS = 12
+#: The final year: its last 12 monthly steps.
+FINAL_STEPS = MONTHS_PER_YEAR
 #: Columns of the tidy table that are not run keys describing a parameter point.
 NON_KEYS = ("job_id", "replicate", "seed", "step", "metric", "value")
 

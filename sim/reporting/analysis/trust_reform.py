@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.calendar import MONTHS_PER_YEAR
 from sim.reporting.analysis import Finding, SweepData
 from sim.reporting.analysis.stats import describe_ci, paired_differences, summarise
 from sim.reporting.plots import caption_text, plot_timeseries
@@ -79,7 +80,7 @@ def analyse(data: SweepData) -> list[Finding]:
     for metric in EFFECTS:
         clear = first_clear_step(effects, metric, start)
         at = {}
-        for months in (12, last - start + 1):
+        for months in (MONTHS_PER_YEAR, last - start + 1):
             row = effects[(effects["metric"] == metric) & (effects["step"] == start + months - 1)]
             if not row.empty:
                 r = row.iloc[0]
