@@ -16,17 +16,11 @@ import mesa
 import pandas as pd
 
 from sim.model import GovernanceModel
-from sim.policies import STYLES, LeverStyle, SteeringStyle
+from sim.policies import DEFAULT_STYLE, STYLES, SteeringStyle
 from sim.scenarios import list_scenarios, load_scenario
 
 #: Styles a student can pick, in the order of the menu.
 STYLE_NAMES: tuple[str, ...] = tuple(STYLES)
-#: Levers every fixed-lever style has (incentive intensity, audit, documentation burden).
-LEVER_KEYS = ("incentive", "audit", "documentation")
-#: Arena settings of co-creation that matter for the lesson.
-ARENA_KEYS = ("scope", "facilitation")
-#: The mix weight of the ``mixed`` style.
-MIX_KEYS = ("weight",)
 #: Settings of the municipality, shared by both runs.
 TOWN_KEYS = ("council_openness", "budget_cut")
 #: Default number of citizens: small enough to draw every one of them.
@@ -36,39 +30,24 @@ DEFAULT_HORIZON = 120
 
 
 def default_style(preset: str) -> str:
-    """The style a scenario sets, else ``result_based``."""
-    return load_scenario(preset).get("steering", "result_based")
+    """The style a scenario sets, else the default style (``result_based``)."""
+    return load_scenario(preset).get("steering", DEFAULT_STYLE)
 
 
 def contrast_style(style: str) -> str:
-    """The style to compare ``style`` with: experience-based for result-based, else result-based."""
-    return "experience_based" if style == "result_based" else "result_based"
+    """The style to compare ``style`` with: the rival its class names (an unknown name: the default)."""
+    cls = STYLES.get(style)
+    return cls.rival if cls else DEFAULT_STYLE
 
 
 def style_keys(style: str) -> tuple[str, ...]:
-    """Names of the settings of ``style`` that the explorer's sliders may set."""
-    cls = STYLES[style]
-    keys: tuple[str, ...] = LEVER_KEYS if issubclass(cls, LeverStyle) else ()
-    if style == "co_creation":
-        keys += ARENA_KEYS
-    if style == "mixed":
-        keys += MIX_KEYS
-    return keys
+    """Names of the settings of ``style`` that the explorer's sliders may set (its ``sliders``)."""
+    return STYLES[style].sliders
 
 
 def style_settings(style: SteeringStyle) -> dict[str, float]:
     """The values in force of the settings :func:`style_keys` names, read from a style object."""
-    values: dict[str, float] = {}
-    keys = style_keys(style.name)
-    levers = style.levers(1)
-    for key in keys:
-        if key in LEVER_KEYS:
-            values[key] = float(getattr(levers, key))
-        elif key in ARENA_KEYS:
-            values[key] = float(getattr(style.arena(1), key))
-        else:
-            values[key] = float(getattr(style, key))
-    return values
+    return {key: float(style.setting(key)) for key in style_keys(style.name)}
 
 
 def parse_seed(seed: Any) -> int:
@@ -113,7 +92,7 @@ class ExplorerModel(mesa.Model):
         if preset not in list_scenarios():
             raise ValueError(f"preset: must be one of {', '.join(list_scenarios())}, got {preset!r}")
         scenario = load_scenario(preset)
-        style_a = style_a or scenario.get("steering", "result_based")
+        style_a = style_a or scenario.get("steering", DEFAULT_STYLE)
         style_b = style_b or contrast_style(style_a)
         for key, name in (("style_a", style_a), ("style_b", style_b)):
             if name not in STYLES:
