@@ -29,10 +29,10 @@ class ArenaSettings:
     """
 
     scope: float = bounded(0.3, 0.0, 1.0, unit="share 0-1",
-                           doc="share of the framed domains' budget open to the arena")
+                           doc="σ, share of the framed domains' budget open to the arena")
     domains: tuple[str, ...] = names(unit="domain names", doc="domains in the frame (empty = all)")
     envelope: float = bounded(0.02, 0.0, 1.0, unit="share of the monthly budget",
-                              doc="most budget one decision may move")
+                              doc="E, most budget one decision may move")
     facilitation: float = bounded(0.6, 0.0, 1.0, unit="skill 0-1",
                                   doc="φ, widens confidence bounds, evens weights, undoes the "
                                       "firmness of the powerful")

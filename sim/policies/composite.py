@@ -19,9 +19,9 @@ class PairSettings:
     """The two parts of a composite style, as a config names them."""
 
     first: str = choice("result_based", style_names, unit="style name",
-                       doc="the style at the start (weight 0)")
+                       doc="the first part: in force before the switch, or at weight 0")
     second: str = choice("experience_based", style_names, unit="style name",
-                        doc="the style at the end (weight 1)")
+                        doc="the second part: in force from the switch, or at weight 1")
 
 
 class PairStyle(SteeringStyle):
