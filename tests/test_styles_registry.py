@@ -131,10 +131,16 @@ def test_a_style_defined_anywhere_is_selectable_and_runs(sixth_style):
     assert kwargs["steering"] == "checked"
     frame = simulate(steps=3, seed=1, **{**kwargs, "n_citizens": 200})
     assert len(frame) == 3
-    from sim.explore.runs import contrast_style, style_keys
+    from sim.explore.app import model_params
+    from sim.explore.runs import ExplorerModel, contrast_style, style_keys
 
     assert style_keys("checked") == ("incentive", "team_cases")
     assert contrast_style("checked") == "result_based"
+    explorer = ExplorerModel(style_a="checked", team_cases=0.4, n_citizens=200)
+    assert explorer.style_b == "result_based"
+    assert explorer.settings()["team_cases"] == pytest.approx(0.4)
+    slider = model_params(explorer)["team_cases"]
+    assert (slider["min"], slider["max"], slider["value"]) == (0.0, 1.0, 0.4)
 
 
 def test_a_style_in_a_new_module_of_the_package_is_discovered(tmp_path):

@@ -5,8 +5,8 @@ Run it with ``sim-explore`` (or ``solara run sim.explore.app``). The page is
 plots in its grid; SolaraViz's sidebar holds Step, Play/Pause and Reset and the sliders.
 
 Mesa's Reset builds a new model from the sliders' values, and SolaraViz reads its
-``model_params`` once, when it is first shown. The sliders depend on style A (a mix
-weight only for ``mixed``, arena settings only for ``co_creation``) and start at the
+``model_params`` once, when it is first shown. The sliders depend on style A (its class
+names them: a mix weight for ``mixed``, arena settings for ``co_creation``) and start at the
 values in force, so choosing a scenario or a style builds a new model and shows SolaraViz
 afresh (a new ``key``) with sliders for that model; the seed and the sliders apply on Reset.
 """

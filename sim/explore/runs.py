@@ -75,6 +75,7 @@ class ExplorerModel(mesa.Model):
         council_openness: politicians' mean openness, in both runs.
         budget_cut: share of the budget cut from ``budget_cut_step`` on, in both runs.
         horizon: steps after which the model stops running.
+        **sliders: any other setting a style's class lists as a slider (style A only).
 
     ``None`` leaves a setting at the scenario's value, else the style's or the model's
     default. A keyword that style A does not have is ignored, so that the explorer's
@@ -87,7 +88,8 @@ class ExplorerModel(mesa.Model):
                  audit: float | None = None, documentation: float | None = None,
                  weight: float | None = None, scope: float | None = None,
                  facilitation: float | None = None, council_openness: float | None = None,
-                 budget_cut: float | None = None, horizon: int = DEFAULT_HORIZON) -> None:
+                 budget_cut: float | None = None, horizon: int = DEFAULT_HORIZON,
+                 **sliders: float | None) -> None:
         """Build both runs from the same seed."""
         if preset not in list_scenarios():
             raise ValueError(f"preset: must be one of {', '.join(list_scenarios())}, got {preset!r}")
@@ -103,13 +105,13 @@ class ExplorerModel(mesa.Model):
         self.preset, self.style_a, self.style_b = preset, style_a, style_b
         self.description = scenario["description"]
         self.horizon = int(horizon)
-        given = {"incentive": incentive, "audit": audit, "documentation": documentation,
+        given = {**sliders, "incentive": incentive, "audit": audit, "documentation": documentation,
                  "weight": weight, "scope": scope, "facilitation": facilitation}
         town = {k: v for k, v in (("council_openness", council_openness),
                                   ("budget_cut", budget_cut)) if v is not None}
         base = scenario.get("steering_params") or {}
         params_a = dict(base) if scenario.get("steering") == style_a else {}
-        params_a.update({k: given[k] for k in style_keys(style_a) if given[k] is not None})
+        params_a.update({k: given[k] for k in style_keys(style_a) if given.get(k) is not None})
         params_b = dict(base) if scenario.get("steering") == style_b else {}
         self.runs: dict[str, GovernanceModel] = {
             "A": GovernanceModel(steering=style_a, steering_params=params_a, scenario=preset,

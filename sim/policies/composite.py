@@ -28,7 +28,7 @@ class PairStyle(SteeringStyle):
     """A style made of two others, ``first`` and ``second`` (not selectable by itself)."""
 
     #: the declarations of the style's parameters (``first``, ``second`` and its own)
-    settings: ClassVar[type] = PairSettings
+    parameter_class: ClassVar[type] = PairSettings
 
     def __init__(self, first: SteeringStyle | str | None = None,
                  second: SteeringStyle | str | None = None) -> None:
@@ -39,7 +39,7 @@ class PairStyle(SteeringStyle):
     @classmethod
     def parameters(cls) -> dict[str, Parameter]:
         """The parts and the style's own parameters, with their declared defaults."""
-        return parameters_of(cls.settings)
+        return parameters_of(cls.parameter_class)
 
     @classmethod
     def check_keys(cls, params: dict[str, Any]) -> None:
@@ -52,7 +52,7 @@ class PairStyle(SteeringStyle):
     def _part(self, key: str, value: SteeringStyle | str | None) -> SteeringStyle:
         if isinstance(value, SteeringStyle):
             return value
-        declaration = declared(self.settings)[key]
+        declaration = declared(self.parameter_class)[key]
         name = declaration.default if value is None else check(key, value, declaration)
         return style_class(name)()
 

@@ -31,7 +31,7 @@ class MixedSteering(PairStyle):
     line_style: ClassVar[str | tuple] = ":"
     sliders: ClassVar[tuple[str, ...]] = ("weight",)
     order: ClassVar[int] = 4
-    settings: ClassVar[type] = MixedSettings
+    parameter_class: ClassVar[type] = MixedSettings
 
     def __init__(self, weight: float = MixedSettings.weight, first: SteeringStyle | str | None = None,
                  second: SteeringStyle | str | None = None) -> None:

@@ -31,7 +31,7 @@ class SwitchSteering(PairStyle):
     colour: ClassVar[str] = "#56B4E9"
     line_style: ClassVar[str | tuple] = (0, (5, 1, 1, 1))
     order: ClassVar[int] = 5
-    settings: ClassVar[type] = SwitchSettings
+    parameter_class: ClassVar[type] = SwitchSettings
 
     def __init__(self, at_step: int = SwitchSettings.at_step, first: SteeringStyle | str | None = None,
                  second: SteeringStyle | str | None = None) -> None:
