@@ -1,119 +1,242 @@
 """Model parameters: one typed, validated place for every number the model uses.
 
-Each parameter declares its default, its allowed range and a one-line meaning. Unknown
-keys and out-of-range values raise ``ValueError`` naming the key and what is allowed, so
-the Python API, the CLI and the tests all fail the same way. Rates are per step (one
-step is one month). Sources and calibration are documented in ``docs/model.md``.
+Each parameter is declared once (:mod:`sim.fields`): its default, its allowed range, its
+unit, a one-line meaning, its status (set, free or calibrated) and its basis. Unknown keys
+and out-of-range values raise ``ValueError`` naming the key and what is allowed, so the
+Python API, the CLI and the tests all fail the same way. Rates are per step (one step is
+one month). The parameter tables of ``docs/model.md`` are generated from these
+declarations: ``python -m sim.params --table`` rewrites them, ``--check`` fails if stale.
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
-import math
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import numpy as np
+from sim.fields import (
+    between,
+    bounded,
+    choice,
+    declared,
+    describe,
+    flag,
+    markdown_table,
+    replace_between,
+    show_range,
+    show_value,
+    validate,
+)
 
-
-def _p(default: Any, low: float | None = None, high: float | None = None, *,
-       choices: tuple | None = None, doc: str = "", integer: bool = False) -> Any:
-    """Declare a parameter with its bounds (inclusive) and meaning."""
-    return field(default=default, metadata={
-        "low": low, "high": high, "choices": choices, "doc": doc, "integer": integer})
+#: The documentation whose tables are generated from the declarations.
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "model.md"
 
 
 @dataclass
 class ModelParams:
-    """All model parameters with defaults (MODEL.md §9). Free parameters are marked *free*."""
+    """All model parameters with defaults (MODEL.md §9); ``status="free"`` marks the free ones."""
 
     # --- scale and population -------------------------------------------------------
-    n_citizens: int = _p(2000, 10, 10_000_000, integer=True, doc="number of citizens")
-    n_domains: int = _p(6, 4, 10, integer=True, doc="welfare domains (school, health, ...)")
-    citizens_per_professional: float = _p(20.0, 2.0, 1000.0, doc="citizens per professional")
-    n_politicians: int = _p(9, 1, 101, integer=True, doc="council size")
-    council_openness: float = _p(0.4, 0.0, 1.0,
-                                 doc="politicians' mean willingness to share agenda power")
-    initial_trust: float = _p(0.44, 0.05, 0.95, doc="citizens' mean trust at the start")
-    network_k: int = _p(6, 2, 50, integer=True, doc="small-world degree (even)")
-    network_p: float = _p(0.1, 0.0, 1.0, doc="small-world rewiring probability")
+    n_citizens: int = bounded(
+        2000, 10, 10_000_000, integer=True, unit="citizens", doc="number of citizens",
+        basis="MODEL.md §2: default 2,000, must scale to 1,000,000")
+    n_domains: int = bounded(
+        6, 4, 10, integer=True, unit="domains", doc="welfare domains (school, health, ...)",
+        basis="MODEL.md §9: 6 (range 4–10), design choice")
+    citizens_per_professional: float = bounded(
+        20.0, 2.0, 1000.0, unit="citizens per professional", doc="citizens per professional",
+        basis="MODEL.md §2: one professional per 20 citizens")
+    n_politicians: int = bounded(
+        9, 1, 101, integer=True, unit="politicians", doc="council size",
+        basis="MODEL.md §2: council of 9")
+    council_openness: float = bounded(
+        0.4, 0.0, 1.0, unit="share 0-1", doc="politicians' mean willingness to share agenda power",
+        basis="design choice: 0.4 keeps the former U(0.2, 0.6); Gentofte (P11), where "
+              "recommendations almost always pass: scenario `task_committee` (0.95)")
+    initial_trust: float = bounded(
+        0.44, 0.05, 0.95, unit="trust 0-1", doc="citizens' mean trust at the start",
+        basis="design choice: 0.44 ≈ the mean of the former Beta(4, 5); low trust shows as revealed"
+              " distrust (P9)")
+    network_k: int = bounded(
+        6, 2, 50, integer=True, unit="neighbours", doc="small-world degree (even)",
+        basis="small world for word of mouth (MODEL.md §2)")
+    network_p: float = bounded(
+        0.1, 0.0, 1.0, unit="probability", doc="small-world rewiring probability",
+        basis="small world for word of mouth (MODEL.md §2)")
     # --- needs (P7) -----------------------------------------------------------------
-    need_sigma: float = _p(1.6, 0.1, 3.0, doc="lognormal sigma of citizen frailty (tail of needs)")
-    need_scale: float = _p(0.25, 0.01, 10.0, doc="mean size of a new need (times frailty)")
-    need_max: float = _p(10.0, 0.1, 100.0, doc="ceiling of need per domain (most severe)")
-    need_threshold: float = _p(0.5, 0.01, 10.0, doc="need above which a case opens / counts")
-    shock_per_step: float = _p(0.02, 0.0, 1.0, doc="chance per citizen-domain-step of a new need")
-    need_decline_per_step: float = _p(0.02, 0.0, 1.0, doc="natural decline of need per step")
-    link_worsening_per_step: float = _p(0.02, 0.0, 1.0,
-                                        doc="unmet linked need spilling into a domain (*free*)")
+    need_sigma: float = bounded(
+        1.6, 0.1, 3.0, unit="log scale", doc="lognormal sigma of citizen frailty (tail of needs)",
+        basis="P7 target: top 1% ≈ 30% of cost (Deloitte 2017)")
+    need_scale: float = bounded(
+        0.25, 0.01, 10.0, unit="need units", doc="mean size of a new need (times frailty)",
+        basis="design choice; with shock and decline fixes the need level")
+    need_max: float = bounded(
+        10.0, 0.1, 100.0, unit="need units", doc="ceiling of need per domain (most severe)",
+        basis="design choice")
+    need_threshold: float = bounded(
+        0.5, 0.01, 10.0, unit="need units", doc="need above which a case opens / counts",
+        basis="design choice (case opening, complexity)")
+    shock_per_step: float = bounded(
+        0.02, 0.0, 1.0, unit="probability per month",
+        doc="chance per citizen-domain-step of a new need", basis="design choice")
+    need_decline_per_step: float = bounded(
+        0.02, 0.0, 1.0, unit="share per month", doc="natural decline of need per step",
+        basis="design choice")
+    link_worsening_per_step: float = bounded(
+        0.02, 0.0, 1.0, unit="share per month", doc="unmet linked need spilling into a domain",
+        status="free", basis="MODEL.md §4 cross-domain interaction")
     # --- budget ----------------------------------------------------------------------
-    budget_per_citizen: float = _p(1.0, 0.01, 1e6, doc="monthly budget per citizen")
-    staff_cost_share: float = _p(0.65, 0.05, 0.95, doc="share of the budget that pays staff")
-    budget_cut: float = _p(0.0, 0.0, 0.9, doc="fractional budget cut from budget_cut_step on")
-    budget_cut_step: int = _p(13, 1, 100_000, integer=True, doc="first step of the cut")
-    budget_stickiness: float = _p(0.7, 0.0, 1.0, doc="weight of last year's domain shares")
+    budget_per_citizen: float = bounded(
+        1.0, 0.01, 1e6, unit="budget units per citizen per month", doc="monthly budget per citizen",
+        basis="unit of account")
+    staff_cost_share: float = bounded(
+        0.65, 0.05, 0.95, unit="share 0-1", doc="share of the budget that pays staff",
+        basis="design choice")
+    budget_cut: float = bounded(
+        0.0, 0.0, 0.9, unit="share 0-1", doc="fractional budget cut from budget_cut_step on",
+        basis="scenario `budget_cut` (0.1)")
+    budget_cut_step: int = bounded(
+        13, 1, 100_000, integer=True, unit="month", doc="first step of the cut",
+        basis="scenario `budget_cut` (year 2)")
+    budget_stickiness: float = bounded(
+        0.7, 0.0, 1.0, unit="weight 0-1", doc="weight of last year's domain shares",
+        basis="incrementalism, assumed")
     # --- effort allocation (P1) -------------------------------------------------------
-    effort_substitutability: float = _p(0.5, 0.0, 0.9, doc="delta, cost of doing tasks together (*free*)")
-    kpi_noise_var: float = _p(0.25, 0.0, 4.0, doc="sigma^2 of KPI measurement noise (*free*)")
-    kpi_angle_deg: float = _p(45.0, 0.0, 90.0, doc="angle between KPI and true goal (*free*)")
-    gaming_possible: bool = _p(True, doc="whether reported KPIs can be gamed (P4)")
-    sanction: float = _p(1.0, 0.0, 100.0, doc="penalty on detected gaming")
-    audit_hours: float = _p(0.1, 0.0, 0.5, doc="time share one audit per step costs a unit")
+    effort_substitutability: float = bounded(
+        0.5, 0.0, 0.9, unit="coefficient", doc="delta, cost of doing tasks together", status="free",
+        basis="Holmström & Milgrom 1991 (P1)")
+    kpi_noise_var: float = bounded(
+        0.25, 0.0, 4.0, unit="KPI units squared", doc="sigma^2 of KPI measurement noise",
+        status="free", basis="Holmström & Milgrom 1991; Baker 2002")
+    kpi_angle_deg: float = bounded(
+        45.0, 0.0, 90.0, unit="degrees", doc="angle between KPI and true goal", status="free",
+        basis="Baker 2002; Braganza 2022 (45°)")
+    gaming_possible: bool = flag(
+        True, doc="whether reported KPIs can be gamed (P4)", basis="Kelman & Friedman 2009 (P4 switch)")
+    sanction: float = bounded(
+        1.0, 0.0, 100.0, unit="utility units", doc="penalty on detected gaming",
+        basis="design choice")
+    audit_hours: float = bounded(
+        0.1, 0.0, 0.5, unit="share of a month", doc="time share one audit per step costs a unit",
+        basis="design choice")
     # --- production (non-linearity) -----------------------------------------------------
-    exponent_effort: float = _p(0.6, 0.05, 2.0, doc="a, returns to public effort (*free*)")
-    exponent_coproduction: float = _p(0.3, 0.0, 2.0, doc="b, complementarity of citizen input (*free*)")
-    production_scale: float = _p(0.08, 0.0, 1.0, doc="share of need resolved per step at unit effort")
-    linked_need_cap: float = _p(1.0, 0.01, 100.0, doc="linked need that halves progress (at most)")
-    handoff_loss: float = _p(0.2, 0.0, 1.0, doc="lambda_h, information lost per handoff (*free*)")
-    info_recovery_per_step: float = _p(0.15, 0.0, 1.0, doc="case knowledge rebuilt per step")
-    wellbeing_need_scale: float = _p(2.0, 0.01, 100.0, doc="total need that lowers wellbeing to 1/e")
-    wellbeing_rate_per_step: float = _p(0.2, 0.0, 1.0, doc="speed at which wellbeing follows needs")
+    exponent_effort: float = bounded(
+        0.6, 0.05, 2.0, unit="exponent", doc="a, returns to public effort", status="free",
+        basis="Ostrom 1996 (sign only)")
+    exponent_coproduction: float = bounded(
+        0.3, 0.0, 2.0, unit="exponent", doc="b, complementarity of citizen input", status="free",
+        basis="Ostrom 1996 (sign only)")
+    production_scale: float = bounded(
+        0.08, 0.0, 1.0, unit="share per month",
+        doc="share of need resolved per step at unit effort", basis="design choice")
+    linked_need_cap: float = bounded(
+        1.0, 0.01, 100.0, unit="need units", doc="linked need that halves progress (at most)",
+        basis="MODEL.md §4 (h ≤ 1)")
+    handoff_loss: float = bounded(
+        0.2, 0.0, 1.0, unit="share per handoff", doc="lambda_h, information lost per handoff",
+        status="free", basis="MODEL.md §9: 0.1–0.3 per handoff (P7)")
+    info_recovery_per_step: float = bounded(
+        0.15, 0.0, 1.0, unit="share per month", doc="case knowledge rebuilt per step",
+        basis="design choice")
+    wellbeing_need_scale: float = bounded(
+        2.0, 0.01, 100.0, unit="need units", doc="total need that lowers wellbeing to 1/e",
+        basis="design choice")
+    wellbeing_rate_per_step: float = bounded(
+        0.2, 0.0, 1.0, unit="share per month", doc="speed at which wellbeing follows needs",
+        basis="design choice")
     # --- cases (P7) ------------------------------------------------------------------
-    case_reassign_per_step: float = _p(0.06, 0.0, 1.0, doc="chance a case changes hands per step (*free*)")
-    team_threshold: int = _p(3, 2, 10, integer=True, doc="complexity at which teams take a case")
-    team_coordination_gain: float = _p(1.0, 0.0, 10.0, doc="effort gain per unit coordination time")
+    case_reassign_per_step: float = bounded(
+        0.06, 0.0, 1.0, unit="probability per month", doc="chance a case changes hands per step",
+        status="free", basis="P7 (Deloitte 2017)")
+    team_threshold: int = bounded(
+        3, 2, 10, integer=True, unit="domains in need", doc="complexity at which teams take a case",
+        basis="MODEL.md §3 complexity threshold")
+    team_coordination_gain: float = bounded(
+        1.0, 0.0, 10.0, unit="effort per unit of time",
+        doc="effort gain per unit coordination time", basis="design choice")
     # --- school inclusion -------------------------------------------------------------
-    inclusion_quota: float = _p(0.0, 0.0, 1.0, doc="inclusion target in the school KPI")
-    inclusion_teaching_time: float = _p(1.0, 0.0, 1.0,
-                                        doc="share of the needed teaching time given to inclusion")
+    inclusion_quota: float = bounded(
+        0.0, 0.0, 1.0, unit="share 0-1", doc="inclusion target in the school KPI",
+        basis="scenario `school_inclusion` (0.8)")
+    inclusion_teaching_time: float = bounded(
+        1.0, 0.0, 1.0, unit="share 0-1", doc="share of the needed teaching time given to inclusion",
+        basis="scenario `school_inclusion` (0.0)")
     # --- citizens ------------------------------------------------------------------
-    satisfaction_performance: float = _p(0.6, 0.0, 5.0, doc="beta_1 (Van Ryzin 2006)")
-    satisfaction_disconfirmation: float = _p(0.4, 0.0, 5.0, doc="beta_2 (Van Ryzin 2006)")
-    expectation_rate_per_step: float = _p(0.1, 0.0, 1.0, doc="adaptation of expectations")
-    trust_gain_per_step: float = _p(0.02, 0.0, 1.0, doc="trust rise rate (*free*)")
-    trust_loss_per_step: float = _p(0.05, 0.0, 1.0, doc="trust fall rate (*free*)")
-    trust_spread_per_step: float = _p(0.02, 0.0, 1.0, doc="pull toward neighbours' trust")
-    coproduction_rate_per_step: float = _p(0.1, 0.0, 1.0, doc="speed of co-production change")
-    coproduction_substitution: float = _p(0.3, 0.0, 1.0,
-                                          doc="share of citizens who see public input as a substitute")
+    satisfaction_performance: float = bounded(
+        0.6, 0.0, 5.0, unit="coefficient", doc="beta_1 (Van Ryzin 2006)",
+        basis="Van Ryzin 2006 (sign)")
+    satisfaction_disconfirmation: float = bounded(
+        0.4, 0.0, 5.0, unit="coefficient", doc="beta_2 (Van Ryzin 2006)",
+        basis="Van Ryzin 2006 (sign)")
+    expectation_rate_per_step: float = bounded(
+        0.1, 0.0, 1.0, unit="share per month", doc="adaptation of expectations",
+        basis="design choice")
+    trust_gain_per_step: float = bounded(
+        0.02, 0.0, 1.0, unit="share per month", doc="trust rise rate", status="free",
+        basis="asymmetry assumed (MODEL.md §9)")
+    trust_loss_per_step: float = bounded(
+        0.05, 0.0, 1.0, unit="share per month", doc="trust fall rate", status="free",
+        basis="asymmetry assumed (MODEL.md §9)")
+    trust_spread_per_step: float = bounded(
+        0.02, 0.0, 1.0, unit="share per month", doc="pull toward neighbours' trust",
+        basis="word of mouth, assumed weak")
+    coproduction_rate_per_step: float = bounded(
+        0.1, 0.0, 1.0, unit="share per month", doc="speed of co-production change",
+        basis="design choice")
+    coproduction_substitution: float = bounded(
+        0.3, 0.0, 1.0, unit="share of citizens",
+        doc="share of citizens who see public input as a substitute",
+        basis="MODEL.md §4 (substitutes); Jakobsen 2013")
     # --- professionals (P5) ------------------------------------------------------------
-    crowding_out: float = _p(0.00975, 0.0, 5.0, doc="kappa_out, calibrated to P5 (d = -0.28)")
-    crowding_in: float = _p(0.01266, 0.0, 5.0, doc="kappa_in, calibrated to P5 (d = +0.33)")
-    crowding_regime: str = _p("strong", choices=("strong", "weak"),
-                              doc="'weak' scales crowding out to a quarter (Kim et al. 2022)")
-    control_rate_per_step: float = _p(0.2, 0.0, 1.0, doc="speed of perceived control")
-    turnover_per_step: float = _p(0.01, 0.0, 1.0, doc="base staff turnover")
-    burnout_turnover_per_step: float = _p(0.03, 0.0, 1.0, doc="extra turnover at full burnout")
-    burnout_rate_per_step: float = _p(0.05, 0.0, 1.0, doc="burnout build-up under overload")
-    reform_rate_per_step: float = _p(0.1, 0.0, 1.0,
-                                     doc="speed at which the organisation adopts new levers (1 = at once)")
+    crowding_out: float = bounded(
+        0.00975, 0.0, 5.0, unit="motivation per month",
+        doc="kappa_out, calibrated to P5 (d = -0.28)", status="calibrated",
+        basis="P5: d = −0.28 (Deci, Koestner & Ryan 1999)")
+    crowding_in: float = bounded(
+        0.01266, 0.0, 5.0, unit="motivation per month",
+        doc="kappa_in, calibrated to P5 (d = +0.33)", status="calibrated",
+        basis="P5: d = +0.33 (Deci, Koestner & Ryan 1999)")
+    crowding_regime: str = choice(
+        "strong", ("strong", "weak"),
+        doc="'weak' scales crowding out to a quarter (Kim et al. 2022)",
+        basis="Kim, Gerhart & Fang 2022 (`weak`)")
+    control_rate_per_step: float = bounded(
+        0.2, 0.0, 1.0, unit="share per month", doc="speed of perceived control",
+        basis="Jacobsen, Hvitved & Andersen 2014 (direction)")
+    turnover_per_step: float = bounded(
+        0.01, 0.0, 1.0, unit="probability per month", doc="base staff turnover",
+        basis="design choice")
+    burnout_turnover_per_step: float = bounded(
+        0.03, 0.0, 1.0, unit="probability per month", doc="extra turnover at full burnout",
+        basis="design choice")
+    burnout_rate_per_step: float = bounded(
+        0.05, 0.0, 1.0, unit="share per month", doc="burnout build-up under overload",
+        basis="design choice")
+    reform_rate_per_step: float = bounded(
+        0.1, 0.0, 1.0, unit="share per month",
+        doc="speed at which the organisation adopts new levers (1 = at once)",
+        basis="gradual reform (Hjelmar et al. 2025)")
     # --- leaders (P10) ----------------------------------------------------------------
-    conformity_per_step: float = _p(0.1, 0.0, 1.0, doc="p1, socialisation to the code (March 1991)")
-    code_learning_per_quarter: float = _p(0.3, 0.0, 1.0, doc="p2, code learning (March 1991)")
+    conformity_per_step: float = bounded(
+        0.1, 0.0, 1.0, unit="probability per month",
+        doc="p1, socialisation to the code (March 1991)", basis="March 1991 (p1)")
+    code_learning_per_quarter: float = bounded(
+        0.3, 0.0, 1.0, unit="probability per quarter", doc="p2, code learning (March 1991)",
+        basis="March 1991 (p2)")
     # --- measurement --------------------------------------------------------------------
-    survey_sample: int = _p(400, 1, 1_000_000, integer=True, doc="citizens sampled by the survey")
+    survey_sample: int = bounded(
+        400, 1, 1_000_000, integer=True, unit="citizens", doc="citizens sampled by the survey",
+        basis="design choice")
     # --- run ---------------------------------------------------------------------------
-    collect_agents: bool = _p(False, doc="also collect agent-level data (slow)")
+    collect_agents: bool = flag(
+        False, doc="also collect agent-level data (slow)", basis="run option")
 
     def __post_init__(self) -> None:
         """Validate every field and normalise numbers to the field's type."""
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            check_value(f.name, value, f)
-            if f.type in ("int", int):
-                setattr(self, f.name, int(value))
-            elif f.type in ("float", float):
-                setattr(self, f.name, float(value))
+        validate(self)
         if self.network_k % 2:
             raise ValueError(f"network_k: must be even, got {self.network_k}")
         if self.n_citizens / self.citizens_per_professional < self.n_domains:
@@ -131,33 +254,52 @@ class ModelParams:
         return cls(**values)
 
 
-def describe(f: dataclasses.Field) -> str:
-    """Say in words what values a parameter allows."""
-    m = f.metadata
-    if m.get("choices"):
-        return "one of " + ", ".join(repr(c) for c in m["choices"])
-    if f.type in ("bool", bool):
-        return "true or false"
-    kind = "an integer" if m.get("integer") else "a number"
-    return f"{kind} in [{m['low']}, {m['high']}]"
+def parameter_table() -> str:
+    """The table of every model parameter (``docs/model.md`` §9.1), from the declarations."""
+    rows = [[f"`{name}`", show_value(f.default), show_range(f), f.metadata["unit"],
+             f.metadata["status"], f.metadata["doc"], f.metadata["basis"]]
+            for name, f in declared(ModelParams).items()]
+    return markdown_table(["parameter", "default", "range", "unit", "status", "meaning", "basis"],
+                          rows)
 
 
-def check_value(name: str, value: Any, f: dataclasses.Field) -> None:
-    """Raise ``ValueError`` naming ``name`` if ``value`` is not allowed by field ``f``."""
-    m = f.metadata
-    allowed = describe(f)
-    if m.get("choices"):
-        if value not in m["choices"]:
-            raise ValueError(f"{name}: must be {allowed}, got {value!r}")
-        return
-    if f.type in ("bool", bool):
-        if not isinstance(value, bool):
-            raise ValueError(f"{name}: must be {allowed}, got {value!r}")
-        return
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
-                                                                     np.floating)):
-        raise ValueError(f"{name}: must be {allowed}, got {value!r}")
-    if not math.isfinite(value) or not (m["low"] <= value <= m["high"]):
-        raise ValueError(f"{name}: must be {allowed}, got {value!r}")
-    if m.get("integer") and int(value) != value:
-        raise ValueError(f"{name}: must be {allowed}, got {value!r}")
+def tables() -> dict[str, str]:
+    """Every generated table of ``docs/model.md``, by the name of its markers."""
+    from sim.policies import lever_table, setting_tables
+
+    return {"parameters": parameter_table(), "levers": lever_table(), **setting_tables()}
+
+
+def stale_tables(path: Path = DOCS) -> list[str]:
+    """Names of the generated tables whose text in ``path`` differs from the declarations."""
+    text = path.read_text(encoding="utf-8")
+    return [name for name, table in tables().items() if between(text, name) != table]
+
+
+def write_tables(path: Path = DOCS) -> None:
+    """Rewrite every generated table of ``path`` between its marker comments."""
+    text = path.read_text(encoding="utf-8")
+    for name, table in tables().items():
+        text = replace_between(text, name, table)
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.params --table`` rewrites the tables; ``--check`` exits 1 if they are stale."""
+    parser = argparse.ArgumentParser(prog="python -m sim.params", description=main.__doc__)
+    parser.add_argument("--table", action="store_true", help="rewrite the tables of docs/model.md")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a table is stale")
+    args = parser.parse_args(argv)
+    if args.table:
+        write_tables()
+    stale = stale_tables()
+    if stale:
+        print(f"stale tables in {DOCS}: {', '.join(stale)}", file=sys.stderr)
+    return 1 if stale and args.check else 0
+
+
+__all__ = ["ModelParams", "describe", "main", "parameter_table", "stale_tables", "tables",
+           "write_tables"]
+
+if __name__ == "__main__":
+    raise SystemExit(main())

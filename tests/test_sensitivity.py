@@ -177,7 +177,7 @@ def test_experiment_selects_the_salib_sweeper_over_the_free_parameters():
     assert sweeper._target_ == "hydra_plugins.sim_salib.SALibSweeper"
     assert "params" not in sweeper  # sim.runs.cli.check expands only hydra.sweeper.params
     problem = design.parse_problem(OmegaConf.to_container(sweeper.problem))
-    free = {f.name for f in dataclasses.fields(ModelParams) if "*free*" in f.metadata["doc"]}
+    free = {f.name for f in dataclasses.fields(ModelParams) if f.metadata["status"] == "free"}
     names = {p.name.split(".", 1)[1] for p in problem}
     assert names == free | {"ratchet_per_year"}
     fields = {f.name: f for f in dataclasses.fields(ModelParams)}

@@ -5,8 +5,8 @@ Run it with ``sim-explore`` (or ``solara run sim.explore.app``). The page is
 plots in its grid; SolaraViz's sidebar holds Step, Play/Pause and Reset and the sliders.
 
 Mesa's Reset builds a new model from the sliders' values, and SolaraViz reads its
-``model_params`` once, when it is first shown. The sliders depend on style A (a mix
-weight only for ``mixed``, arena settings only for ``co_creation``) and start at the
+``model_params`` once, when it is first shown. The sliders depend on style A (its class
+names them: a mix weight for ``mixed``, arena settings for ``co_creation``) and start at the
 values in force, so choosing a scenario or a style builds a new model and shows SolaraViz
 afresh (a new ``key``) with sliders for that model; the seed and the sliders apply on Reset.
 """
@@ -22,18 +22,27 @@ from mesa.visualization import SolaraViz  # noqa: E402
 
 from sim.explore.components import VIEWS, LessonCard, RunCard  # noqa: E402
 from sim.explore.runs import TOWN_KEYS, ExplorerModel, style_keys  # noqa: E402
+from sim.fields import parameters_of  # noqa: E402
+from sim.params import ModelParams  # noqa: E402
+from sim.policies import STYLES  # noqa: E402
 
-#: Slider of each setting: (label, min, max, step). ``{cut_step}`` is the cut's first month.
-SLIDERS: dict[str, tuple[str, float, float, float]] = {
-    "incentive": ("A: incentive intensity", 0.0, 1.0, 0.05),
-    "audit": ("A: audit per month", 0.0, 1.0, 0.05),
-    "documentation": ("A: documentation burden", 0.0, 0.9, 0.05),
-    "weight": ("A: mix weight", 0.0, 1.0, 0.05),
-    "scope": ("A: arena scope", 0.0, 1.0, 0.05),
-    "facilitation": ("A: facilitation", 0.0, 1.0, 0.05),
-    "council_openness": ("openness of politicians", 0.0, 1.0, 0.05),
-    "budget_cut": ("budget cut from month {cut_step}", 0.0, 0.5, 0.05),
+#: Slider of each setting: (label, step). ``{cut_step}`` is the cut's first month. The
+#: slider's min and max are the setting's declared range (:func:`slider_range`); a setting
+#: missing here (a new style's slider) gets its name as label and a step of 0.05.
+SLIDERS: dict[str, tuple[str, float]] = {
+    "incentive": ("A: incentive intensity", 0.05),
+    "audit": ("A: audit per month", 0.05),
+    "documentation": ("A: documentation burden", 0.05),
+    "weight": ("A: mix weight", 0.05),
+    "scope": ("A: arena scope", 0.05),
+    "facilitation": ("A: facilitation", 0.05),
+    "council_openness": ("openness of politicians", 0.05),
+    "budget_cut": ("budget cut from month {cut_step}", 0.05),
 }
+#: Sliders narrower than the declared range, on purpose: a cut beyond half the budget
+#: (declared up to 0.9) leaves too few staff in a 300-citizen town for the lesson on
+#: prioritising to show anything but collapse.
+NARROWED: dict[str, tuple[float, float]] = {"budget_cut": (0.0, 0.5)}
 #: Largest seed on the seed slider (any seed is as good as another; the first hundred do).
 SEED_MAX = 99
 #: Title of the page.
@@ -53,15 +62,30 @@ def model_params(model: ExplorerModel) -> dict:
     seed = settings["seed"]
     params["seed"] = {"type": "SliderInt", "value": seed, "min": 0, "max": max(SEED_MAX, seed),
                       "step": 1, "label": f"seed, both runs [{seed}]"}
+    # narrower than the declared 10-10,000,000 on purpose: the population view draws every
+    # citizen, and both runs step at Play's pace
     params["n_citizens"] = {"type": "SliderInt", "value": settings["n_citizens"],
                             "label": f"citizens [{settings['n_citizens']}]", "min": 200,
                             "max": 1000, "step": 100}
     for key in (*style_keys(model.style_a), *TOWN_KEYS):
-        label, low, high, step = SLIDERS[key]
+        label, step = SLIDERS.get(key, (f"A: {key.replace('_', ' ')}", 0.05))
+        low, high = slider_range(model.style_a, key)
         value = round(settings[key], 4)
         params[key] = {"type": "SliderFloat", "value": value, "min": low, "max": high,
                        "step": step, "label": f"{label.format(cut_step=cut_step)} [{value:.2f}]"}
     return params
+
+
+def slider_range(style: str, key: str) -> tuple[float, float]:
+    """A slider's (min, max): the declared range of ``key``, unless :data:`NARROWED` narrows it.
+
+    ``key`` is a parameter of ``style`` or of the model.
+    """
+    if key in NARROWED:
+        return NARROWED[key]
+    parameters = {**parameters_of(ModelParams), **STYLES[style].parameters()}
+    low, high = parameters[key].bounds()
+    return float(low), float(high)
 
 
 @solara.component

@@ -21,7 +21,7 @@ from sim.explore.figures import Series, arena_figure, gap_figure, metric_figure
 from sim.explore.lessons import HOW_TO, lesson
 from sim.explore.network import COLOUR_BY, population_figure, snapshot
 from sim.explore.runs import STYLE_NAMES, ExplorerModel
-from sim.reporting.plots import STYLE_COLOURS
+from sim.policies import STYLES
 from sim.scenarios import list_scenarios
 
 #: What the citizens in the population view are coloured by (one value per browser session).
@@ -49,7 +49,7 @@ def FigureView(draw: Callable[[], Figure], dependencies: list, name: str):
 
 def run_series(model: ExplorerModel) -> dict[str, Series]:
     """Each run's metrics table and colour, keyed by its legend label."""
-    colours = {"A": STYLE_COLOURS[model.style_a], "B": STYLE_COLOURS[model.style_b]}
+    colours = {"A": STYLES[model.style_a].colour, "B": STYLES[model.style_b].colour}
     if model.style_a == model.style_b:
         colours["B"] = SAME_STYLE_COLOUR
     return {model.labels[k]: Series(model.frame(k), colours[k]) for k in ("A", "B")}

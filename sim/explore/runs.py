@@ -16,17 +16,11 @@ import mesa
 import pandas as pd
 
 from sim.model import GovernanceModel
-from sim.policies import STYLES, LeverStyle, SteeringStyle
+from sim.policies import DEFAULT_STYLE, STYLES, SteeringStyle
 from sim.scenarios import list_scenarios, load_scenario
 
 #: Styles a student can pick, in the order of the menu.
 STYLE_NAMES: tuple[str, ...] = tuple(STYLES)
-#: Levers every fixed-lever style has (incentive intensity, audit, documentation burden).
-LEVER_KEYS = ("incentive", "audit", "documentation")
-#: Arena settings of co-creation that matter for the lesson.
-ARENA_KEYS = ("scope", "facilitation")
-#: The mix weight of the ``mixed`` style.
-MIX_KEYS = ("weight",)
 #: Settings of the municipality, shared by both runs.
 TOWN_KEYS = ("council_openness", "budget_cut")
 #: Default number of citizens: small enough to draw every one of them.
@@ -36,39 +30,24 @@ DEFAULT_HORIZON = 120
 
 
 def default_style(preset: str) -> str:
-    """The style a scenario sets, else ``result_based``."""
-    return load_scenario(preset).get("steering", "result_based")
+    """The style a scenario sets, else the default style (``result_based``)."""
+    return load_scenario(preset).get("steering", DEFAULT_STYLE)
 
 
 def contrast_style(style: str) -> str:
-    """The style to compare ``style`` with: experience-based for result-based, else result-based."""
-    return "experience_based" if style == "result_based" else "result_based"
+    """The style to compare ``style`` with: the rival its class names (an unknown name: the default)."""
+    cls = STYLES.get(style)
+    return cls.rival if cls else DEFAULT_STYLE
 
 
 def style_keys(style: str) -> tuple[str, ...]:
-    """Names of the settings of ``style`` that the explorer's sliders may set."""
-    cls = STYLES[style]
-    keys: tuple[str, ...] = LEVER_KEYS if issubclass(cls, LeverStyle) else ()
-    if style == "co_creation":
-        keys += ARENA_KEYS
-    if style == "mixed":
-        keys += MIX_KEYS
-    return keys
+    """Names of the settings of ``style`` that the explorer's sliders may set (its ``sliders``)."""
+    return STYLES[style].sliders
 
 
 def style_settings(style: SteeringStyle) -> dict[str, float]:
     """The values in force of the settings :func:`style_keys` names, read from a style object."""
-    values: dict[str, float] = {}
-    keys = style_keys(style.name)
-    levers = style.levers(1)
-    for key in keys:
-        if key in LEVER_KEYS:
-            values[key] = float(getattr(levers, key))
-        elif key in ARENA_KEYS:
-            values[key] = float(getattr(style.arena(1), key))
-        else:
-            values[key] = float(getattr(style, key))
-    return values
+    return {key: float(style.setting(key)) for key in style_keys(style.name)}
 
 
 def parse_seed(seed: Any) -> int:
@@ -96,6 +75,7 @@ class ExplorerModel(mesa.Model):
         council_openness: politicians' mean openness, in both runs.
         budget_cut: share of the budget cut from ``budget_cut_step`` on, in both runs.
         horizon: steps after which the model stops running.
+        **sliders: any other setting a style's class lists as a slider (style A only).
 
     ``None`` leaves a setting at the scenario's value, else the style's or the model's
     default. A keyword that style A does not have is ignored, so that the explorer's
@@ -108,12 +88,13 @@ class ExplorerModel(mesa.Model):
                  audit: float | None = None, documentation: float | None = None,
                  weight: float | None = None, scope: float | None = None,
                  facilitation: float | None = None, council_openness: float | None = None,
-                 budget_cut: float | None = None, horizon: int = DEFAULT_HORIZON) -> None:
+                 budget_cut: float | None = None, horizon: int = DEFAULT_HORIZON,
+                 **sliders: float | None) -> None:
         """Build both runs from the same seed."""
         if preset not in list_scenarios():
             raise ValueError(f"preset: must be one of {', '.join(list_scenarios())}, got {preset!r}")
         scenario = load_scenario(preset)
-        style_a = style_a or scenario.get("steering", "result_based")
+        style_a = style_a or scenario.get("steering", DEFAULT_STYLE)
         style_b = style_b or contrast_style(style_a)
         for key, name in (("style_a", style_a), ("style_b", style_b)):
             if name not in STYLES:
@@ -124,13 +105,13 @@ class ExplorerModel(mesa.Model):
         self.preset, self.style_a, self.style_b = preset, style_a, style_b
         self.description = scenario["description"]
         self.horizon = int(horizon)
-        given = {"incentive": incentive, "audit": audit, "documentation": documentation,
+        given = {**sliders, "incentive": incentive, "audit": audit, "documentation": documentation,
                  "weight": weight, "scope": scope, "facilitation": facilitation}
         town = {k: v for k, v in (("council_openness", council_openness),
                                   ("budget_cut", budget_cut)) if v is not None}
         base = scenario.get("steering_params") or {}
         params_a = dict(base) if scenario.get("steering") == style_a else {}
-        params_a.update({k: given[k] for k in style_keys(style_a) if given[k] is not None})
+        params_a.update({k: given[k] for k in style_keys(style_a) if given.get(k) is not None})
         params_b = dict(base) if scenario.get("steering") == style_b else {}
         self.runs: dict[str, GovernanceModel] = {
             "A": GovernanceModel(steering=style_a, steering_params=params_a, scenario=preset,

@@ -1,23 +1,36 @@
-"""Steering styles: policy objects that set the levers (MODEL.md §5)."""
+"""Steering styles: policy objects that set the levers (MODEL.md §5).
+
+Every module of this package is imported here, and every style class it defines with a
+``name`` registers itself (:data:`STYLES`): a new style is one new file in this package
+(plus its ``configs/steering/<name>.yaml``), with no list to keep by hand.
+"""
 
 from __future__ import annotations
 
-import inspect
+import importlib
+import pkgutil
 from typing import Any
 
-from sim.policies.base import Levers, LeverStyle, SteeringStyle
+from sim.policies.base import DEFAULT_STYLE, REGISTRY, Levers, LeverStyle, SteeringStyle, style_class
 from sim.policies.co_creation import ArenaSettings, CoCreationSteering
+from sim.policies.composite import PairStyle
+from sim.policies.docs import lever_table, setting_tables
 from sim.policies.experience_based import ExperienceBasedSteering
 from sim.policies.mixed import MixedSteering
 from sim.policies.result_based import ResultBasedSteering
 from sim.policies.switch import SwitchSteering
 
-#: Styles selectable by name.
-STYLES: dict[str, type[SteeringStyle]] = {
-    cls.name: cls
-    for cls in (ResultBasedSteering, ExperienceBasedSteering, CoCreationSteering, MixedSteering,
-                SwitchSteering)
-}
+
+def discover() -> None:
+    """Import every module of this package (``__path__``), which registers its styles."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+discover()
+
+#: Styles selectable by name, in menu order: the live registry of style classes.
+STYLES: dict[str, type[SteeringStyle]] = REGISTRY
 
 
 def make_style(steering: str | SteeringStyle, params: dict[str, Any] | None = None) -> SteeringStyle:
@@ -26,19 +39,13 @@ def make_style(steering: str | SteeringStyle, params: dict[str, Any] | None = No
         if params:
             raise ValueError("steering_params: only allowed when steering is given by name")
         return steering
-    if steering not in STYLES:
-        raise ValueError(f"steering: must be one of {', '.join(STYLES)}, got {steering!r}")
-    cls = STYLES[steering]
-    if not issubclass(cls, LeverStyle):  # composite styles: check keywords by signature
-        allowed = [k for k in inspect.signature(cls).parameters]
-        for key in params or {}:
-            if key not in allowed:
-                raise ValueError(
-                    f"{key}: not a parameter of {steering}; allowed: {', '.join(allowed)}")
+    cls = style_class(steering)
+    if issubclass(cls, PairStyle):
+        cls.check_keys(params or {})
     return cls(**(params or {}))
 
-
 __all__ = [
-    "STYLES", "ArenaSettings", "CoCreationSteering", "ExperienceBasedSteering", "LeverStyle",
-    "Levers", "MixedSteering", "ResultBasedSteering", "SteeringStyle", "SwitchSteering", "make_style",
+    "DEFAULT_STYLE", "STYLES", "ArenaSettings", "CoCreationSteering", "ExperienceBasedSteering",
+    "LeverStyle", "Levers", "MixedSteering", "PairStyle", "ResultBasedSteering", "SteeringStyle",
+    "SwitchSteering", "discover", "lever_table", "make_style", "setting_tables", "style_class",
 ]

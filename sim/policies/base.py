@@ -13,60 +13,49 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from sim.fields import Parameter, bounded, declared, parameters_of, validate
+
 
 @dataclass(frozen=True)
 class Levers:
     """What leaders and politicians set under a steering style (MODEL.md §5).
 
-    All levers are numbers so that styles can be blended (``MixedSteering``).
-
-    Attributes:
-        incentive: incentive intensity alpha on the measured KPI (0-1).
-        audit: probability per step that a unit's KPI is audited (mu, 0-1).
-        ratchet_per_year: target increase after a year on target (rho, 0-1).
-        documentation: share of professionals' time taken by documentation (0-0.9).
-        team_cases: share of complex citizens handled by an interprofessional team (0-1).
-        supportiveness: supportive, informational feedback from leaders (0-1).
-        learn_from_frontline: 0 = leaders learn from KPIs (exploitation), 1 = from
-            frontline signals of true outcomes (exploration).
-        budget_from_frontline: 0 = politicians read KPI league tables, 1 = frontline reports.
-        coproduction_support: weight professionals put on supporting co-production (0-1).
-        support_targeting: 0 = untargeted support, 1 = targeted at low-resource citizens.
-        budget_from_arena: weight politicians give the last implemented arena
-            recommendation when they set budgets (co-creation).
-        arena_every: steps between co-creation arenas (0 = none).
+    All levers are numbers so that styles can be blended (``MixedSteering``). Each is
+    declared once below (default, range, unit, meaning; :mod:`sim.fields`); the defaults
+    here are ``Levers()``, and each fixed style sets its own (``defaults``).
     """
 
-    incentive: float = 0.1
-    audit: float = 0.05
-    ratchet_per_year: float = 0.0
-    documentation: float = 0.15
-    team_cases: float = 0.0
-    supportiveness: float = 0.5
-    learn_from_frontline: float = 0.5
-    budget_from_frontline: float = 0.5
-    coproduction_support: float = 0.2
-    support_targeting: float = 0.0
-    budget_from_arena: float = 0.0
-    arena_every: int = 0
-
-    _BOUNDS: ClassVar[dict[str, tuple[float, float]]] = {
-        "incentive": (0.0, 1.0), "audit": (0.0, 1.0), "ratchet_per_year": (0.0, 1.0),
-        "documentation": (0.0, 0.9), "team_cases": (0.0, 1.0), "supportiveness": (0.0, 1.0),
-        "learn_from_frontline": (0.0, 1.0), "budget_from_frontline": (0.0, 1.0),
-        "coproduction_support": (0.0, 1.0), "support_targeting": (0.0, 1.0),
-        "budget_from_arena": (0.0, 1.0), "arena_every": (0, 1200),
-    }
+    incentive: float = bounded(0.1, 0.0, 1.0, unit="intensity 0-1",
+                               doc="α, incentive intensity on measured output and gaming")
+    audit: float = bounded(0.05, 0.0, 1.0, unit="probability per month",
+                           doc="μ, audit probability per unit and month")
+    ratchet_per_year: float = bounded(0.0, 0.0, 1.0, unit="share per year",
+                                      doc="ρ, target rise after a year on target")
+    documentation: float = bounded(0.15, 0.0, 0.9, unit="share of time",
+                                   doc="imposed documentation share of professionals' time")
+    team_cases: float = bounded(0.0, 0.0, 1.0, unit="share of complex citizens",
+                                doc="share of complex citizens handled by an interprofessional team")
+    supportiveness: float = bounded(0.5, 0.0, 1.0, unit="level 0-1",
+                                    doc="supportive, informational feedback from leaders")
+    learn_from_frontline: float = bounded(0.5, 0.0, 1.0, unit="weight 0-1",
+                                          doc="leaders' signal: 0 KPI (exploitation), 1 frontline "
+                                              "signals of true outcomes (exploration)")
+    budget_from_frontline: float = bounded(0.5, 0.0, 1.0, unit="weight 0-1",
+                                           doc="politicians' signal: 0 KPI league tables, "
+                                               "1 frontline reports")
+    coproduction_support: float = bounded(0.2, 0.0, 1.0, unit="weight 0-1",
+                                          doc="weight professionals put on supporting co-production")
+    support_targeting: float = bounded(0.0, 0.0, 1.0, unit="weight 0-1",
+                                       doc="0 untargeted support, 1 targeted at low-resource citizens")
+    budget_from_arena: float = bounded(0.0, 0.0, 1.0, unit="weight 0-1",
+                                       doc="weight of the latest implemented arena recommendation "
+                                           "in yearly budgets (4.2)")
+    arena_every: int = bounded(0, 0, 1200, integer=True, unit="months",
+                               doc="steps between co-creation arenas (0 = none)")
 
     def __post_init__(self) -> None:
-        """Reject levers outside their ranges, naming the lever."""
-        for name, (low, high) in self._BOUNDS.items():
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                    or not (low <= value <= high):
-                raise ValueError(f"{name}: must be a number in [{low}, {high}], got {value!r}")
-        if int(self.arena_every) != self.arena_every:
-            raise ValueError(f"arena_every: must be an integer in [0, 1200], got {self.arena_every!r}")
+        """Reject levers outside their ranges, naming the lever; store them as their type."""
+        validate(self)
 
     def blend(self, other: Levers, weight: float) -> Levers:
         """Return ``(1 - weight) * self + weight * other``; ``arena_every`` from the heavier side."""
@@ -80,11 +69,78 @@ class Levers:
         return Levers(**values)
 
 
-class SteeringStyle(abc.ABC):
-    """Base class of all steering styles: one method that sets the levers."""
+#: Every steering style class by name, in menu order (filled as style classes are defined).
+REGISTRY: dict[str, type[SteeringStyle]] = {}
+#: The style of a run that names none, and the rival of every style that names none.
+DEFAULT_STYLE = "result_based"
 
-    #: the name by which the style is selected (``steering="..."``)
+
+def style_names() -> tuple[str, ...]:
+    """The names of every registered style, in menu order."""
+    return tuple(REGISTRY)
+
+
+def style_class(name: str) -> type[SteeringStyle]:
+    """The style class registered as ``name``; ``ValueError`` naming ``steering`` if none."""
+    if name not in REGISTRY:
+        raise ValueError(f"steering: must be one of {', '.join(REGISTRY)}, got {name!r}")
+    return REGISTRY[name]
+
+
+class SteeringStyle(abc.ABC):
+    """Base class of all steering styles: one method that sets the levers.
+
+    A style class carries everything the rest of the house needs from it: its ``name``,
+    how readers see it (``label``, ``colour``, ``line_style``), its parameters
+    (:meth:`parameters`, from which the Hydra schema and the docs are generated), how it is
+    built from a composed config (:meth:`config_params`), the settings the explorer shows
+    as sliders (``sliders``) and the style the explorer compares it with (``rival``).
+    Defining a subclass with a ``name`` registers it (:data:`REGISTRY`); the
+    :mod:`sim.policies` package imports each of its modules, so a new style is one new file.
+    """
+
+    #: the name by which the style is selected (``steering="..."``); empty: not selectable
     name: ClassVar[str] = ""
+    #: the name as readers see it in legends and reports
+    label: ClassVar[str] = ""
+    #: its colour in every figure (colour-blind safe: Okabe & Ito 2008)
+    colour: ClassVar[str] = "#000000"
+    #: its matplotlib line style, which tells lines apart where they overlap (and in greyscale)
+    line_style: ClassVar[str | tuple] = "-"
+    #: settings the explorer's sliders may set for this style
+    sliders: ClassVar[tuple[str, ...]] = ()
+    #: the style the explorer compares this one with by default
+    rival: ClassVar[str] = DEFAULT_STYLE
+    #: place in menus and registry order (ties: the order the classes are defined)
+    order: ClassVar[int] = 100
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Register a subclass that declares its own ``name``, keeping menu order."""
+        super().__init_subclass__(**kwargs)
+        if not cls.__dict__.get("name"):
+            return
+        known = REGISTRY.get(cls.name)
+        if known is not None and (known.__module__, known.__qualname__) != (
+                cls.__module__, cls.__qualname__):
+            raise ValueError(f"name: style {cls.name!r} is already {known.__module__}."
+                             f"{known.__qualname__}")
+        REGISTRY[cls.name] = cls
+        ranked = sorted(REGISTRY.items(), key=lambda item: item[1].order)
+        REGISTRY.clear()
+        REGISTRY.update(ranked)
+
+    @classmethod
+    def parameters(cls) -> dict[str, Parameter]:
+        """Every parameter of the style by name, declared once, with this style's default."""
+        return {}
+
+    @classmethod
+    def config_params(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """Constructor keywords from a composed config's ``steering`` node (without ``name``).
+
+        Lists (Hydra's sequences, e.g. ``steering.domains=[school,health]``) become tuples.
+        """
+        return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
 
     @abc.abstractmethod
     def levers(self, step: int) -> Levers:
@@ -93,6 +149,15 @@ class SteeringStyle(abc.ABC):
     def arena(self, step: int) -> Any:
         """Return the :class:`~sim.policies.co_creation.ArenaSettings` at ``step``, or ``None``."""
         return None
+
+    def setting(self, key: str) -> Any:
+        """The value at step 1 of ``key``: a lever, an arena setting or the style's own."""
+        if key in declared(Levers):
+            return getattr(self.levers(1), key)
+        arena = self.arena(1)
+        if arena is not None and hasattr(arena, key):
+            return getattr(arena, key)
+        return getattr(self, key)
 
     def describe(self) -> dict[str, Any]:
         """Return the style's name and parameters, for provenance."""
@@ -104,6 +169,7 @@ class LeverStyle(SteeringStyle):
 
     #: default levers of this style
     defaults: ClassVar[Levers] = Levers()
+    sliders: ClassVar[tuple[str, ...]] = ("incentive", "audit", "documentation")
 
     def __init__(self, **overrides: Any) -> None:
         """Start from the style's defaults and apply ``overrides`` (lever names)."""
@@ -113,6 +179,11 @@ class LeverStyle(SteeringStyle):
                 raise ValueError(
                     f"{key}: not a lever of {self.name}; allowed: {', '.join(sorted(known))}")
         self._levers = dataclasses.replace(self.defaults, **overrides)
+
+    @classmethod
+    def parameters(cls) -> dict[str, Parameter]:
+        """Every lever, with this style's default."""
+        return parameters_of(Levers, cls.defaults)
 
     def levers(self, step: int) -> Levers:
         """Return the same levers at every step."""

@@ -16,84 +16,66 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from sim.fields import Parameter, bounded, choice, names, parameters_of, validate
 from sim.policies.base import Levers, LeverStyle
-
-#: Allowed values of the categorical settings.
-CHOICES = {
-    "decision_rule": ("consensus", "supermajority", "majority"),
-    "recruitment": ("open", "targeted"),
-    "communication": ("face_to_face", "written"),
-}
-#: Bounds of the numeric settings (inclusive).
-BOUNDS = {
-    "scope": (0.0, 1.0), "envelope": (0.0, 1.0), "facilitation": (0.0, 1.0),
-    "transparency": (0.0, 1.0), "power_imbalance": (0.0, 1.0),
-    "invited_citizens": (1, 200), "invited_politicians": (1, 50),
-    "invited_professionals": (0, 50), "panel_term": (1, 100), "arena_time": (0.0, 0.5),
-    "facilitation_cost": (0.0, 0.2),
-}
 
 
 @dataclass(frozen=True)
 class ArenaSettings:
     """How an arena is framed, convened and run (MODEL.md §4, steps 1-7).
 
-    Attributes:
-        scope: share of the framed domains' budget that is open to the arena (0-1).
-        domains: names of the domains in the frame (empty = all).
-        envelope: most budget, as a share of the monthly total, one decision may move.
-        facilitation: facilitation skill phi (0-1): widens confidence bounds, evens weights.
-        transparency: lowers the noise in what participants perceive (0-1).
-        decision_rule: ``consensus``, ``supermajority`` (0.75) or ``majority``.
-        power_imbalance: how far politicians and strong professions outweigh citizens (0-1).
-        invited_citizens, invited_politicians, invited_professionals: who is invited.
-        panel_term: cycles a citizen panel sits (Gentofte's committees are standing);
-            members are re-invited each cycle and empty seats are filled.
-        recruitment: ``open`` (a random sample) or ``targeted`` (weighted to low-resource,
-            high-need citizens).
-        communication: ``face_to_face`` (d = 1.2) or ``written`` (d = 0.46; Balliet 2010).
-        arena_time: share of a month framed-domain professionals spend on the arena.
-        facilitation_cost: budget share per month of an arena at full facilitation.
+    Each setting is declared once below (default, range, unit, meaning; :mod:`sim.fields`).
+    ``panel_term``: members are re-invited each cycle and empty seats are filled.
     """
 
-    scope: float = 0.3
-    domains: tuple[str, ...] = ()
-    envelope: float = 0.02
-    facilitation: float = 0.6
-    transparency: float = 0.6
-    decision_rule: str = "supermajority"
-    power_imbalance: float = 0.4
-    invited_citizens: int = 10
-    invited_politicians: int = 5
-    invited_professionals: int = 6
-    panel_term: int = 4
-    recruitment: str = "open"
-    communication: str = "face_to_face"
-    arena_time: float = 0.02
-    facilitation_cost: float = 0.005
+    scope: float = bounded(0.3, 0.0, 1.0, unit="share 0-1",
+                           doc="σ, share of the framed domains' budget open to the arena")
+    domains: tuple[str, ...] = names(unit="domain names", doc="domains in the frame (empty = all)")
+    envelope: float = bounded(0.02, 0.0, 1.0, unit="share of the monthly budget",
+                              doc="E, most budget one decision may move")
+    facilitation: float = bounded(0.6, 0.0, 1.0, unit="skill 0-1",
+                                  doc="φ, widens confidence bounds, evens weights, undoes the "
+                                      "firmness of the powerful")
+    transparency: float = bounded(0.6, 0.0, 1.0, unit="level 0-1",
+                                  doc="τ, lowers perception noise; scales the public's trust "
+                                      "response to decisions and overrides")
+    decision_rule: str = choice("supermajority", ("consensus", "supermajority", "majority"),
+                                doc="weight share the largest cluster needs (1, 0.75, > 0.5)")
+    power_imbalance: float = bounded(0.4, 0.0, 1.0, unit="level 0-1",
+                                     doc="π, how far politicians and professions outweigh "
+                                         "citizens (weights, firmness)")
+    invited_citizens: int = bounded(10, 1, 200, integer=True, unit="citizens",
+                                    doc="citizen seats", basis="Gentofte: 10")
+    invited_politicians: int = bounded(5, 1, 50, integer=True, unit="politicians",
+                                       doc="politicians invited", basis="Gentofte: 5")
+    invited_professionals: int = bounded(6, 0, 50, integer=True, unit="professionals",
+                                         doc="professionals invited (generic stand-ins)")
+    panel_term: int = bounded(4, 1, 100, integer=True, unit="arena cycles",
+                              doc="cycles a citizen panel sits (standing committees)",
+                              basis="Gentofte's committees are standing")
+    recruitment: str = choice("open", ("open", "targeted"),
+                              doc="a random sample, or weighted to low-resource, high-need citizens")
+    communication: str = choice("face_to_face", ("face_to_face", "written"),
+                                doc="d = 1.2 face to face or 0.46 written", basis="Balliet 2010")
+    arena_time: float = bounded(0.02, 0.0, 0.5, unit="share of a month",
+                                doc="time framed-domain professionals spend on an arena")
+    facilitation_cost: float = bounded(0.005, 0.0, 0.2, unit="share of the monthly budget",
+                                       doc="cost of an arena month at full facilitation")
 
     def __post_init__(self) -> None:
-        """Validate every setting, naming the key and what is allowed."""
-        for name, allowed in CHOICES.items():
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"{name}: must be one of {', '.join(allowed)}, "
-                                 f"got {getattr(self, name)!r}")
-        for name, (low, high) in BOUNDS.items():
-            value = getattr(self, name)
-            integer = isinstance(low, int)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-                    low <= value <= high) or (integer and int(value) != value):
-                kind = "an integer" if integer else "a number"
-                raise ValueError(f"{name}: must be {kind} in [{low}, {high}], got {value!r}")
-        if isinstance(self.domains, str) or not all(isinstance(d, str) for d in self.domains):
-            raise ValueError(f"domains: must be a list of domain names, got {self.domains!r}")
-        object.__setattr__(self, "domains", tuple(self.domains))
+        """Validate every setting, naming the key and what is allowed; domains become a tuple."""
+        validate(self)
 
 
 class CoCreationSteering(LeverStyle):
     """Co-creation: experience-based levers plus quarterly arenas."""
 
     name: ClassVar[str] = "co_creation"
+    label: ClassVar[str] = "co-creation"
+    colour: ClassVar[str] = "#009E73"
+    line_style: ClassVar[str | tuple] = "-."
+    sliders: ClassVar[tuple[str, ...]] = (*LeverStyle.sliders, "scope", "facilitation")
+    order: ClassVar[int] = 3
     defaults: ClassVar[Levers] = Levers(
         incentive=0.1, audit=0.05, ratchet_per_year=0.0, documentation=0.15, team_cases=1.0,
         supportiveness=0.8, learn_from_frontline=1.0, budget_from_frontline=1.0,
@@ -113,6 +95,11 @@ class CoCreationSteering(LeverStyle):
         if self._levers.arena_every < 1:
             raise ValueError("arena_every: must be an integer in [1, 1200] for co_creation, got 0")
         self.settings = ArenaSettings(**settings)
+
+    @classmethod
+    def parameters(cls) -> dict[str, Parameter]:
+        """Every lever (co-creation's defaults) and every arena setting."""
+        return {**super().parameters(), **parameters_of(ArenaSettings)}
 
     def arena(self, step: int) -> ArenaSettings:
         """The arena settings (the same at every step)."""

@@ -18,6 +18,10 @@ class ExperienceBasedSteering(LeverStyle):
     """Steer by experience: the alternative the critique argues for."""
 
     name: ClassVar[str] = "experience_based"
+    label: ClassVar[str] = "experience-based"
+    colour: ClassVar[str] = "#0072B2"
+    line_style: ClassVar[str | tuple] = "--"
+    order: ClassVar[int] = 2
     defaults: ClassVar[Levers] = Levers(
         incentive=0.1, audit=0.05, ratchet_per_year=0.0, documentation=0.15, team_cases=1.0,
         supportiveness=0.8, learn_from_frontline=1.0, budget_from_frontline=1.0,

@@ -6,27 +6,38 @@ levers linearly, composing two style objects as emcee composes moves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from sim.fields import bounded
 from sim.policies.base import Levers, SteeringStyle
-from sim.policies.experience_based import ExperienceBasedSteering
-from sim.policies.result_based import ResultBasedSteering
+from sim.policies.composite import PairSettings, PairStyle
 
 
-class MixedSteering(SteeringStyle):
+@dataclass(frozen=True)
+class MixedSettings(PairSettings):
+    """The parameters of :class:`MixedSteering`: the pair and the weight of the second."""
+
+    weight: float = bounded(0.5, 0, 1, unit="share 0-1",
+                            doc="weight of the second style: 0 is the first, 1 the second")
+
+
+class MixedSteering(PairStyle):
     """Weighted pair of styles: ``(1 - weight) * first + weight * second``."""
 
     name: ClassVar[str] = "mixed"
+    label: ClassVar[str] = "mixed"
+    colour: ClassVar[str] = "#CC79A7"
+    line_style: ClassVar[str | tuple] = ":"
+    sliders: ClassVar[tuple[str, ...]] = ("weight",)
+    order: ClassVar[int] = 4
+    parameter_class: ClassVar[type] = MixedSettings
 
-    def __init__(self, weight: float = 0.5, first: SteeringStyle | None = None,
-                 second: SteeringStyle | None = None) -> None:
+    def __init__(self, weight: float = MixedSettings.weight, first: SteeringStyle | str | None = None,
+                 second: SteeringStyle | str | None = None) -> None:
         """Blend ``first`` (default result-based) and ``second`` (default experience-based)."""
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) \
-                or not 0.0 <= weight <= 1.0:
-            raise ValueError(f"weight: must be a number in [0, 1], got {weight!r}")
-        self.weight = float(weight)
-        self.first = first if first is not None else ResultBasedSteering()
-        self.second = second if second is not None else ExperienceBasedSteering()
+        self.weight = self.parameters()["weight"].check(weight)
+        super().__init__(first, second)
 
     def levers(self, step: int) -> Levers:
         """Blend the two styles' levers at ``step``."""
@@ -35,8 +46,3 @@ class MixedSteering(SteeringStyle):
     def arena(self, step: int) -> Any:
         """Arenas come from the heavier side of the blend, as ``arena_every`` does."""
         return (self.second if self.weight >= 0.5 else self.first).arena(step)
-
-    def describe(self) -> dict[str, Any]:
-        """Return the weight and both parts."""
-        return {"name": self.name, "weight": self.weight,
-                "first": self.first.describe(), "second": self.second.describe()}

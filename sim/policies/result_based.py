@@ -17,6 +17,11 @@ class ResultBasedSteering(LeverStyle):
     """Steer by results: the status quo the critique argues against."""
 
     name: ClassVar[str] = "result_based"
+    label: ClassVar[str] = "result-based"
+    colour: ClassVar[str] = "#D55E00"
+    line_style: ClassVar[str | tuple] = "-"
+    order: ClassVar[int] = 1
+    rival: ClassVar[str] = "experience_based"
     defaults: ClassVar[Levers] = Levers(
         incentive=0.8, audit=0.05, ratchet_per_year=0.1, documentation=0.4, team_cases=0.0,
         supportiveness=0.1, learn_from_frontline=0.0, budget_from_frontline=0.0,

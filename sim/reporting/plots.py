@@ -2,8 +2,9 @@
 
 The experiment figures take summaries made by :mod:`sim.reporting.analysis.stats` (columns
 ``mean``, ``low``, ``high``, ``n``): every line has a band and every bar or point an error
-bar for its confidence interval. The three steering styles keep one colour-blind-safe
-colour each throughout (Okabe & Ito 2008); every figure gets its question as title and a
+bar for its confidence interval. The steering styles keep one colour-blind-safe colour
+each throughout (Okabe & Ito 2008), declared with its label and line style by the style's
+class in :mod:`sim.policies`; every figure gets its question as title and a
 caption with what is plotted, the replicates and the CI level.
 """
 
@@ -21,19 +22,9 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from sim.policies import STYLES  # noqa: E402
 from sim.results import validate_tidy  # noqa: E402
 
-#: Colour-blind-safe colours (Okabe & Ito 2008) for the steering styles.
-STYLE_COLOURS = {
-    "result_based": "#D55E00", "experience_based": "#0072B2", "co_creation": "#009E73",
-    "mixed": "#CC79A7", "switch": "#56B4E9",
-}
-#: Line styles that tell the styles apart where their lines overlap (and in greyscale).
-STYLE_LINES = {"result_based": "-", "experience_based": "--", "co_creation": "-.", "mixed": ":",
-               "switch": (0, (5, 1, 1, 1))}
-#: The styles' names as readers see them.
-STYLE_LABELS = {"result_based": "result-based", "experience_based": "experience-based",
-                "co_creation": "co-creation", "mixed": "mixed", "switch": "switch"}
 #: Okabe-Ito colours for anything that is not a style (levels of a parameter).
 CYCLE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 #: Axis labels (with units) of the metrics.
@@ -64,13 +55,21 @@ MAIN_PANELS = tuple((m, METRIC_LABELS[m]) for m in (
 
 
 def colour(value: object, index: int = 0) -> str:
-    """A style's colour, or the ``index``-th colour of the Okabe-Ito cycle."""
-    return STYLE_COLOURS.get(str(value), CYCLE[index % len(CYCLE)])
+    """A style's colour (declared by its class), or the ``index``-th colour of the Okabe-Ito cycle."""
+    style = STYLES.get(str(value))
+    return style.colour if style else CYCLE[index % len(CYCLE)]
 
 
 def label(value: object) -> str:
-    """How a style or a level is named in a legend."""
-    return STYLE_LABELS.get(str(value), str(value))
+    """How a style (its class's ``label``) or a level is named in a legend."""
+    style = STYLES.get(str(value))
+    return style.label if style else str(value)
+
+
+def line_style(value: object) -> str | tuple:
+    """A style's line style (its class declares it); solid for anything else."""
+    style = STYLES.get(str(value))
+    return style.line_style if style else "-"
 
 
 def caption_text(replicates: int, what: str = "Lines are means", level: float = 0.95) -> str:
@@ -122,7 +121,7 @@ def plot_timeseries(summary: pd.DataFrame, metrics: Sequence[str], by: str, titl
         for i, value in enumerate(values):
             line = rows[rows[by] == value].sort_values("step")
             ax.plot(line["step"], line["mean"], color=colour(value, i), label=label(value), lw=1.6,
-                    ls=STYLE_LINES.get(str(value), "-"))
+                    ls=line_style(value))
             ax.fill_between(line["step"], line["low"], line["high"], color=colour(value, i),
                             alpha=0.22, lw=0)
         if mark_step is not None:

@@ -59,19 +59,19 @@ def replicate_seeds(root: int, replicates: int) -> list[int]:
 
 
 def model_kwargs(cfg: dict[str, Any]) -> dict[str, Any]:
-    """GovernanceModel keyword arguments from a composed config (plain dict)."""
+    """GovernanceModel keyword arguments from a composed config (plain dict).
+
+    The style named by ``steering.name`` turns the rest of the ``steering`` node into its
+    keywords (:meth:`~sim.policies.SteeringStyle.config_params`).
+    """
+    from sim.policies import style_class
+
     steering = dict(cfg["steering"])
     name = steering.pop("name")
-    if name in ("mixed", "switch"):
-        from sim.policies import make_style
-
-        steering["first"] = make_style(steering["first"])
-        steering["second"] = make_style(steering["second"])
-    elif name == "co_creation":
-        steering["domains"] = tuple(steering.get("domains") or ())
     params = {k: cfg["population"][k] for k in POPULATION_FIELDS}
     params.update({k: cfg["model"][k] for k in MODEL_FIELDS})
-    return {"steering": name, "steering_params": steering, **params}
+    return {"steering": name, "steering_params": style_class(name).config_params(steering),
+            **params}
 
 
 def validate(cfg: dict[str, Any]) -> None:

@@ -6,9 +6,12 @@ time with the key's name. Ranges are checked by the same validators the Python A
 (:class:`~sim.params.ModelParams`, :class:`~sim.policies.Levers`,
 :class:`~sim.policies.ArenaSettings`), through :func:`build_run`.
 
-Schemas are generated from those classes, so the CLI, the YAML files and the Python API
-cannot drift apart. Groups: ``population`` (who lives there and their needs), ``model``
-(every other mechanism parameter), ``steering`` (one schema per style).
+Schemas are generated from the declarations (:mod:`sim.fields`) and the registry of style
+classes (each style's :meth:`~sim.policies.SteeringStyle.parameters`, with its own
+defaults), so the CLI, the YAML files and the Python API cannot drift apart; the YAML
+files carry only what differs from these defaults. Groups: ``population`` (who lives
+there and their needs), ``model`` (every other mechanism parameter), ``steering`` (one
+schema per style).
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ from dataclasses import field, make_dataclass
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING
 
+from sim.fields import Parameter, parameters_of, python_type
 from sim.params import ModelParams
-from sim.policies import ArenaSettings, Levers
+from sim.policies import STYLES, SteeringStyle
 
 #: ModelParams fields that describe the population and its needs; the rest are "model".
 POPULATION_FIELDS = (
@@ -31,69 +36,42 @@ POPULATION_FIELDS = (
 )
 MODEL_FIELDS = tuple(f.name for f in dataclasses.fields(ModelParams)
                      if f.name not in POPULATION_FIELDS)
-_TYPES = {"int": int, "float": float, "bool": bool, "str": str}
+
+
+def _schema_field(p: Parameter) -> tuple[str, Any, Any]:
+    """A schema field for a declared parameter, with its default there."""
+    if p.declaration.metadata["kind"] == "names":
+        return p.name, python_type(p.declaration), field(default_factory=lambda d=p.default: list(d))
+    return p.name, python_type(p.declaration), field(default=p.default)
 
 
 def _params_schema(name: str, names: tuple[str, ...]) -> type:
-    defaults = ModelParams()
-    fields = [(f.name, _TYPES[f.type], field(default=getattr(defaults, f.name)))
-              for f in dataclasses.fields(ModelParams) if f.name in names]
-    return make_dataclass(name, fields)
+    fields = [_schema_field(p) for p in parameters_of(ModelParams).values() if p.name in names]
+    return make_dataclass(name, fields, module=__name__)
 
 
 PopulationSchema = _params_schema("PopulationSchema", POPULATION_FIELDS)
 ModelSchema = _params_schema("ModelSchema", MODEL_FIELDS)
 
 
-def _lever_fields(defaults: Levers) -> list[tuple[str, type, Any]]:
-    return [(f.name, _TYPES[f.type], field(default=getattr(defaults, f.name)))
-            for f in dataclasses.fields(Levers)]
-
-
-def _style_schema(style: str, extra: list[tuple[str, Any, Any]] | None = None,
-                  levers: Levers | None = None) -> type:
-    fields = [("name", str, field(default=style))]
-    if levers is not None:
-        fields += _lever_fields(levers)
-    fields += extra or []
-    return make_dataclass(f"{style.title().replace('_', '')}Schema", fields)
-
-
-def _arena_fields() -> list[tuple[str, Any, Any]]:
-    out = []
-    for f in dataclasses.fields(ArenaSettings):
-        default = getattr(ArenaSettings(), f.name)
-        if f.name == "domains":
-            out.append((f.name, list[str], field(default_factory=list)))
-        else:
-            out.append((f.name, _TYPES[f.type], field(default=default)))
-    return out
-
-
 @functools.cache
-def style_schemas() -> dict[str, type]:
-    """One schema per steering style, holding exactly that style's parameters.
+def style_schema(cls: type[SteeringStyle]) -> type:
+    """The schema of one style class: ``name`` (each steering file sets it), then its parameters.
 
-    Made once; each is also an attribute of this module (see :func:`__getattr__`), so
-    configs holding them can be pickled (a sweep sends them to its workers).
+    Made once per class and named after the style (``co_creation`` -> ``CoCreationSchema``).
     """
-    from sim.policies import CoCreationSteering, ExperienceBasedSteering, ResultBasedSteering
+    fields = [("name", str, field(default=MISSING))]
+    fields += [_schema_field(p) for p in cls.parameters().values()]
+    return make_dataclass(f"{cls.name.title().replace('_', '')}Schema", fields, module=__name__)
 
-    return {
-        "result_based": _style_schema("result_based", levers=ResultBasedSteering.defaults),
-        "experience_based": _style_schema("experience_based",
-                                          levers=ExperienceBasedSteering.defaults),
-        "co_creation": _style_schema("co_creation", levers=CoCreationSteering.defaults,
-                                     extra=_arena_fields()),
-        "mixed": _style_schema("mixed", extra=[
-            ("weight", float, field(default=0.5)),
-            ("first", str, field(default="result_based")),
-            ("second", str, field(default="experience_based"))]),
-        "switch": _style_schema("switch", extra=[
-            ("at_step", int, field(default=25)),
-            ("first", str, field(default="result_based")),
-            ("second", str, field(default="experience_based"))]),
-    }
+
+def style_schemas() -> dict[str, type]:
+    """One schema per registered steering style, holding exactly that style's parameters.
+
+    Each is also an attribute of this module (see :func:`__getattr__`), so configs holding
+    them can be pickled (a sweep sends them to its workers).
+    """
+    return {name: style_schema(cls) for name, cls in STYLES.items()}
 
 
 def __getattr__(name: str) -> type:
@@ -145,4 +123,4 @@ def register() -> None:
 
 
 __all__ = ["MODEL_FIELDS", "POPULATION_FIELDS", "AnalysisSchema", "ModelSchema", "PopulationSchema",
-           "RootSchema", "register", "style_schemas"]
+           "RootSchema", "register", "style_schema", "style_schemas"]
