@@ -5,34 +5,26 @@ unit, a one-line meaning, its status (set, free or calibrated) and its basis. Un
 and out-of-range values raise ``ValueError`` naming the key and what is allowed, so the
 Python API, the CLI and the tests all fail the same way. Rates are per step (one step is
 one month). The parameter tables of ``docs/model.md`` are generated from these
-declarations: ``python -m sim.params --table`` rewrites them, ``--check`` fails if stale.
+declarations (:mod:`sim.docs`).
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sim.fields import (
-    between,
     bounded,
     choice,
     declared,
     describe,
     flag,
     markdown_table,
-    replace_between,
     show_range,
     show_value,
     validate,
 )
-
-#: The documentation whose tables are generated from the declarations.
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "model.md"
 
 
 @dataclass
@@ -263,43 +255,4 @@ def parameter_table() -> str:
                           rows)
 
 
-def tables() -> dict[str, str]:
-    """Every generated table of ``docs/model.md``, by the name of its markers."""
-    from sim.policies import lever_table, setting_tables
-
-    return {"parameters": parameter_table(), "levers": lever_table(), **setting_tables()}
-
-
-def stale_tables(path: Path = DOCS) -> list[str]:
-    """Names of the generated tables whose text in ``path`` differs from the declarations."""
-    text = path.read_text(encoding="utf-8")
-    return [name for name, table in tables().items() if between(text, name) != table]
-
-
-def write_tables(path: Path = DOCS) -> None:
-    """Rewrite every generated table of ``path`` between its marker comments."""
-    text = path.read_text(encoding="utf-8")
-    for name, table in tables().items():
-        text = replace_between(text, name, table)
-    path.write_text(text, encoding="utf-8")
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m sim.params --table`` rewrites the tables; ``--check`` exits 1 if they are stale."""
-    parser = argparse.ArgumentParser(prog="python -m sim.params", description=main.__doc__)
-    parser.add_argument("--table", action="store_true", help="rewrite the tables of docs/model.md")
-    parser.add_argument("--check", action="store_true", help="exit 1 if a table is stale")
-    args = parser.parse_args(argv)
-    if args.table:
-        write_tables()
-    stale = stale_tables()
-    if stale:
-        print(f"stale tables in {DOCS}: {', '.join(stale)}", file=sys.stderr)
-    return 1 if stale and args.check else 0
-
-
-__all__ = ["ModelParams", "describe", "main", "parameter_table", "stale_tables", "tables",
-           "write_tables"]
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+__all__ = ["ModelParams", "describe", "parameter_table"]

@@ -19,8 +19,9 @@ import yaml
 from hydra import compose, initialize_config_module
 from omegaconf import OmegaConf
 
+from sim.docs import stale_tables, tables, write_tables
 from sim.fields import declared, describe
-from sim.params import ModelParams, stale_tables, tables, write_tables
+from sim.params import ModelParams
 from sim.policies import STYLES, ArenaSettings, Levers, MixedSteering, SwitchSteering, make_style
 from sim.runs import jobs
 from sim.runs.schema import register
@@ -95,7 +96,7 @@ def test_a_list_from_the_command_line_becomes_a_tuple():
 
 def test_docs_tables_are_the_generated_ones():
     """The tables of docs/model.md are what the declarations generate (else: --table)."""
-    assert stale_tables() == [], "run: python -m sim.params --table"
+    assert stale_tables() == [], "run: python -m sim.docs --table"
 
 
 def test_a_stale_docs_table_is_found_and_rewritten(tmp_path):

@@ -1,6 +1,6 @@
 """The style tables of ``docs/model.md`` (section 5), generated from the declarations.
 
-``python -m sim.params --table`` writes them between their marker comments, with the
+``python -m sim.docs --table`` writes them between their marker comments, with the
 parameter table of section 9.1; a test fails when the file is stale.
 """
 
