@@ -37,7 +37,7 @@ from sim.mechanisms.population import (
 from sim.mechanisms.production import allocate, produce
 from sim.mechanisms.professionals import update_professionals
 from sim.params import ModelParams
-from sim.policies import ArenaSettings, Levers, SteeringStyle, make_style
+from sim.policies import Levers, SteeringStyle, make_style
 from sim.scenarios import load_scenario
 from sim.state import ModelState
 from sim.streams import Streams
@@ -167,10 +167,10 @@ class GovernanceModel(ModelState):
         # arenas (co-creation): frame, settings this month, running state
         first_arena = self.style.arena(1)
         self.arena_frame = frame_mask(self.domain_names, first_arena) if first_arena else None
-        self.arena_now: ArenaSettings | None = None
+        self.arena_now = None
         self.arena_overrides, self.arena_programme = 0, 0.0
-        self.arena_record: dict | None = None
-        self.arena_recommendation: np.ndarray | None = None  # budget shares, all domains
+        self.arena_record = None
+        self.arena_recommendation = None  # budget shares, all domains
         self.arena_panel = np.zeros(0, dtype=np.int64)
         self.arena_cycle = 0
         # derived per-step quantities

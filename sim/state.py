@@ -87,7 +87,7 @@ def declarations(cls: type) -> dict[str, Declared]:
     """Return ``{name: declaration}`` of a state dataclass (or of :class:`ModelState`)."""
     if cls is ModelState or (isinstance(cls, type) and issubclass(cls, ModelState)):
         return dict(MODEL_DECLARATIONS)
-    return {f.name: f.metadata["state"] for f in dataclasses.fields(cls)}
+    return {f.name: f.metadata["state"] for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
 
 
 def _check_value(owner: str, name: str, decl: Declared, value: Any, dims: dict[str, int]
@@ -272,15 +272,15 @@ class CouncilState:
 class ArenaState:
     """Co-creation arenas: frame, settings now, running record and metrics."""
 
-    arena_frame: np.ndarray = state("bool", "(n_domains,)", "domains inside the frame",
+    arena_frame: np.ndarray | None = state("bool", "(n_domains,)", "domains inside the frame",
                                     optional=True)
-    arena_now: ArenaSettings = state("ArenaSettings", "()",
+    arena_now: ArenaSettings | None = state("ArenaSettings", "()",
                                      "settings of an arena running this month", optional=True)
     arena_overrides: int = state("int", "()", "recommendations overridden (cumulative)")
     arena_programme: float = state("float", "()",
                                    "arena-funded co-production support per citizen")
-    arena_record: dict = state("dict", "()", "details of the latest arena cycle", optional=True)
-    arena_recommendation: np.ndarray = state("float64", "(n_domains,)",
+    arena_record: dict | None = state("dict", "()", "details of the latest arena cycle", optional=True)
+    arena_recommendation: np.ndarray | None = state("float64", "(n_domains,)",
                                              "latest implemented budget shares", optional=True)
     arena_panel: np.ndarray = state("int64", "(n_panel,)", "citizens on the standing panel")
     arena_cycle: int = state("int", "()", "arena cycles run")

@@ -85,6 +85,8 @@ def slider_range(style: str, key: str) -> tuple[float, float]:
         return NARROWED[key]
     parameters = {**parameters_of(ModelParams), **STYLES[style].parameters()}
     low, high = parameters[key].bounds()
+    if high is None:
+        raise ValueError(f"{key}: declared without an upper bound; narrow it in NARROWED for a slider")
     return float(low), float(high)
 
 

@@ -194,6 +194,7 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
     """Run one arena cycle and record its metrics (in place on the model)."""
     rng = m.streams.arenas
     c = m.citizens
+    assert m.arena_frame is not None  # step() frames every arena it runs
     frame = np.flatnonzero(m.arena_frame)
     k = frame.size
     shares = m.budget_shares

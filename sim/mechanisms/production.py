@@ -105,6 +105,7 @@ def allocate(m: ModelState, lev: Levers) -> None:
     admin = min(lev.documentation + lev.audit * p.audit_hours, 1.0)
     available = np.full(pro.domain.size, max(1.0 - admin, 0.0))
     if m.arena_now is not None:  # arena hours come out of framed-domain professionals' time
+        assert m.arena_frame is not None  # step() frames every arena it runs
         available -= m.arena_now.arena_time * m.arena_frame[pro.domain]
         np.maximum(available, 0.0, out=available)
     shares = allocate_time(benefit, p.effort_substitutability, available)

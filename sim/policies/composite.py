@@ -54,7 +54,7 @@ class PairStyle(SteeringStyle):
             return value
         declaration = declared(self.parameter_class)[key]
         name = declaration.default if value is None else check(key, value, declaration)
-        return style_class(name)()
+        return style_class(str(name))()
 
     def describe(self) -> dict[str, Any]:
         """Return the name, the style's own parameters and both parts."""

@@ -139,7 +139,7 @@ def _git_commit() -> str | None:
 
 @functools.cache
 def _versions() -> dict[str, str | None]:
-    out = {}
+    out: dict[str, str | None] = {}
     for name in PACKAGES:
         try:
             out[name] = metadata.version(name)
@@ -160,7 +160,7 @@ def summarise(tidy: pd.DataFrame, steps: int) -> dict[str, Any]:
         if values.size > 1 and values.std() > 0:
             low, high = stats.t.interval(0.95, values.size - 1, loc=values.mean(),
                                          scale=stats.sem(values))
-            ci = [float(low), float(high)]
+            ci: list[float | None] = [float(low), float(high)]
         else:
             ci = [mean, mean]
         out[metric] = {"replicates": [None if np.isnan(v) else float(v) for v in row.to_numpy()],

@@ -41,7 +41,8 @@ MODEL_FIELDS = tuple(f.name for f in dataclasses.fields(ModelParams)
 def _schema_field(p: Parameter) -> tuple[str, Any, Any]:
     """A schema field for a declared parameter, with its default there."""
     if p.declaration.metadata["kind"] == "names":
-        return p.name, python_type(p.declaration), field(default_factory=lambda d=p.default: list(d))
+        names = list(p.default)
+        return p.name, python_type(p.declaration), field(default_factory=names.copy)
     return p.name, python_type(p.declaration), field(default=p.default)
 
 

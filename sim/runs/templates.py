@@ -99,7 +99,7 @@ class TemplateLoader:
         if any(o.package is not None or o.is_add() or o.is_force_add() or o.is_delete()
                for o in parsed):
             return self.loader.load_sweep_config(master_config, sweep_overrides)
-        groups = tuple(o.input_line for o in parsed if self._is_group(o.key_or_group))
+        groups = tuple(str(o.input_line) for o in parsed if self._is_group(o.key_or_group))
         values = [o for o in parsed if not self._is_group(o.key_or_group)]
         template = self.templates.get(groups)
         if template is None:
@@ -130,4 +130,6 @@ def with_templates(hydra_context: HydraContext) -> HydraContext:
     loader = hydra_context.config_loader
     if not isinstance(loader, ConfigLoaderImpl):
         return hydra_context
-    return HydraContext(config_loader=TemplateLoader(loader), callbacks=hydra_context.callbacks)
+    # a TemplateLoader answers every ConfigLoader call Hydra makes (the rest it delegates)
+    return HydraContext(config_loader=TemplateLoader(loader),  # type: ignore[arg-type]
+                        callbacks=hydra_context.callbacks)
