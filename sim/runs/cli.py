@@ -30,7 +30,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import ConfigCompositionException, MissingConfigException
 from hydra.types import RunMode
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.results import atomic
@@ -116,11 +116,14 @@ DIR_KEYS = ("hydra.sweep.dir", "hydra.run.dir")
 
 
 def _axes(overrides: list[str]) -> tuple[list[str], list[tuple[str, list[str]]],
-                                         list[tuple[str, list[Any]]], DictConfig]:
+                                         list[tuple[str, list[Any]]], DictConfig,
+                                         DictConfig | None]:
     """Split a command line into fixed overrides, group sweep axes and value sweep axes.
 
     ``sweep=NAME`` and ``experiment=NAME`` sweep params are read from the composed config,
-    which is returned too (with its ``hydra`` node and the folder overrides applied).
+    which is returned too (with its ``hydra`` node and the folder overrides applied), and
+    so is the job config of the fixed overrides when that compose gave it already (no
+    sweep params were fixed values), else ``None``.
     """
     parser = OverridesParser.create()
     every = parser.parse_overrides(overrides)
@@ -130,6 +133,7 @@ def _axes(overrides: list[str]) -> tuple[list[str], list[tuple[str, list[str]]],
     sweeps = {o.key_or_group: o for o in parsed if o.is_sweep_override()}
     with initialize_config_module(config_module="sim.configs", version_base="1.3"):
         base = compose(config_name="config", overrides=fixed + dirs, return_hydra_config=True)
+    composed = len(fixed)
     for key, value in (OmegaConf.select(base, "hydra.sweeper.params") or {}).items():
         if key not in sweeps:
             (o,) = parser.parse_overrides([f"{key}={value}"])
@@ -139,7 +143,12 @@ def _axes(overrides: list[str]) -> tuple[list[str], list[tuple[str, list[str]]],
                 fixed.append(o.input_line)
     groups = [(k, list(o.sweep_string_iterator())) for k, o in sweeps.items() if k in GROUPS]
     values = [(k, list(o.sweep_iterator())) for k, o in sweeps.items() if k not in GROUPS]
-    return fixed, groups, values, base
+    job = None
+    if len(fixed) == composed:  # what compose() without the hydra node would give
+        job = base.copy()
+        with open_dict(job):
+            del job["hydra"]
+    return fixed, groups, values, base, job
 
 
 @dataclass(frozen=True)
@@ -170,7 +179,7 @@ def plan(argv: list[str]) -> Plan:
     """Check every point as :func:`check` does; say how many, and where a sweep goes."""
     flag, overrides = _split(argv)
     try:
-        fixed, groups, values, base = _axes(overrides)
+        fixed, groups, values, base, job = _axes(overrides)
         multirun = flag or OmegaConf.select(base, "hydra.mode") in (RunMode.MULTIRUN, "MULTIRUN")
         sweep_dir = Path(os.path.abspath(base.hydra.sweep.dir)) if multirun else None
     except Exception as exc:  # noqa: BLE001 - any composition error becomes one line
@@ -179,8 +188,8 @@ def plan(argv: list[str]) -> Plan:
     with initialize_config_module(config_module="sim.configs", version_base="1.3"):
         for choice in itertools.product(*[[(k, v) for v in vs] for k, vs in groups]):
             try:
-                cfg = compose(config_name="config",
-                              overrides=fixed + [f"{k}={v}" for k, v in choice])
+                cfg = job if job is not None and not choice else compose(
+                    config_name="config", overrides=fixed + [f"{k}={v}" for k, v in choice])
             except (ConfigCompositionException, MissingConfigException,
                     OmegaConfBaseException) as exc:
                 raise ConfigError(explain(exc)) from None
