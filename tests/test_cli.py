@@ -58,6 +58,7 @@ def _run(args: list[str], cwd, env: dict | None = None) -> subprocess.CompletedP
     (["population.n_citizenz=500,1000"], "population.n_citizenz: unknown key; allowed: "
                                          "citizens_per_professional, "),
     (["population.n_citizens=500,1000,abc"], "population.n_citizens: Value 'abc'"),
+    (["hydra.launcher.nope=2"], "hydra.launcher.nope: unknown key; allowed: _target_"),
 ])
 def test_bad_values_fail_with_one_line_naming_the_key(overrides, key):
     """Every bad key, type or value (sweep points too) fails before running, naming the key."""

@@ -82,6 +82,9 @@ def test_sim_gives_hydra_the_sweep_folder_and_the_planned_points(tmp_path, monke
     assert any(re.fullmatch(r"hydra\.sweep\.dir=.*-smoke", a) for a in smoke), smoke
     single = _launched(monkeypatch, ["steps=3"])
     assert not any(a.startswith(("hydra.sweep.dir", "++hydra.callbacks")) for a in single)
+    quiet = _launched(monkeypatch, ["-m", "seed=0,1", "~hydra.callbacks.sweep"])  # no callback
+    assert not any(a.startswith("++hydra.callbacks") for a in quiet)
+    assert any(a.startswith("hydra.sweep.dir=/") for a in quiet)
 
 
 def test_an_explicit_folder_is_kept_made_absolute_and_its_old_status_removed(tmp_path,
@@ -168,10 +171,10 @@ def test_sim_reports_the_status_in_one_line_and_its_exit_code(tmp_path, capsys, 
     """The folder on stdout (and the report), one line on stderr, exit 1 if anything failed."""
     status.update(tmp_path, **{**OUTCOME, **fields})
     if code is None:
-        cli.report(tmp_path)
+        cli.report_sweep(tmp_path)
     else:
         with pytest.raises(SystemExit) as exit_:
-            cli.report(tmp_path)
+            cli.report_sweep(tmp_path)
         assert exit_.value.code == code
     out, got = capsys.readouterr()
     assert out.splitlines()[0] == str(tmp_path)
@@ -182,9 +185,9 @@ def test_sim_reports_the_status_in_one_line_and_its_exit_code(tmp_path, capsys, 
 
 def test_a_sweep_that_was_not_collected_prints_nothing(tmp_path, capsys):
     """No status, or one no callback finished (e.g. Hydra stopped first): nothing to say."""
-    cli.report(tmp_path)
+    cli.report_sweep(tmp_path)
     status.update(tmp_path, planned=4, launcher_error="E: x")
-    cli.report(tmp_path)
+    cli.report_sweep(tmp_path)
     assert capsys.readouterr() == ("", "")
 
 

@@ -35,6 +35,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.results import atomic
 from sim.runs import jobs, status
+from sim.runs.callbacks import SweepCallback
 from sim.runs.schema import register
 
 register()
@@ -95,7 +96,7 @@ def _keys_of(group: str, cfg: DictConfig | None = None) -> list[str]:
     try:
         if cfg is None:
             with initialize_config_module(config_module="sim.configs", version_base="1.3"):
-                cfg = compose(config_name="config")
+                cfg = compose(config_name="config", return_hydra_config=group.startswith("hydra"))
         node = OmegaConf.select(cfg, group)
         return sorted(node.keys()) if isinstance(node, DictConfig) else []
     except Exception:  # noqa: BLE001 - only used to enrich a message
@@ -121,18 +122,19 @@ def _axes(overrides: list[str]) -> tuple[list[str], list[tuple[str, list[str]]],
     """Split a command line into fixed overrides, group sweep axes and value sweep axes.
 
     ``sweep=NAME`` and ``experiment=NAME`` sweep params are read from the composed config,
-    which is returned too (with its ``hydra`` node and the folder overrides applied), and
+    which is returned too (with its ``hydra`` node and the fixed ``hydra.*`` overrides), and
     so is the job config of the fixed overrides when that compose gave it already (no
     sweep params were fixed values), else ``None``.
     """
     parser = OverridesParser.create()
     every = parser.parse_overrides(overrides)
     parsed = [o for o in every if not o.key_or_group.startswith("hydra")]
-    dirs = [o.input_line for o in every if o.key_or_group in DIR_KEYS and not o.is_sweep_override()]
+    own = [o.input_line for o in every
+           if o.key_or_group.startswith("hydra") and not o.is_sweep_override()]
     fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
     sweeps = {o.key_or_group: o for o in parsed if o.is_sweep_override()}
     with initialize_config_module(config_module="sim.configs", version_base="1.3"):
-        base = compose(config_name="config", overrides=fixed + dirs, return_hydra_config=True)
+        base = compose(config_name="config", overrides=fixed + own, return_hydra_config=True)
     composed = len(fixed)
     for key, value in (OmegaConf.select(base, "hydra.sweeper.params") or {}).items():
         if key not in sweeps:
@@ -159,11 +161,14 @@ class Plan:
         points: how many points (jobs) the command runs; 1 for a single run.
         multirun: whether it is a sweep (``-m``, or ``hydra.mode`` set by a config).
         sweep_dir: a sweep's folder, absolute and resolved once (``None`` for a single run).
+        callback: whether the config keeps sim's progress callback (``hydra.callbacks.sweep``),
+            which is then told the number of points.
     """
 
     points: int
     multirun: bool
     sweep_dir: Path | None
+    callback: bool = True
 
 
 def check(argv: list[str]) -> int:
@@ -182,6 +187,8 @@ def plan(argv: list[str]) -> Plan:
         fixed, groups, values, base, job = _axes(overrides)
         multirun = flag or OmegaConf.select(base, "hydra.mode") in (RunMode.MULTIRUN, "MULTIRUN")
         sweep_dir = Path(os.path.abspath(base.hydra.sweep.dir)) if multirun else None
+        callback = OmegaConf.select(base, "hydra.callbacks.sweep._target_") == (
+            f"{SweepCallback.__module__}.{SweepCallback.__qualname__}")
     except Exception as exc:  # noqa: BLE001 - any composition error becomes one line
         raise ConfigError(explain(exc)) from None
     count = 0
@@ -208,7 +215,7 @@ def plan(argv: list[str]) -> Plan:
                 except ValueError as exc:
                     raise ConfigError(str(exc)) from None
                 count += 1
-    return Plan(points=count, multirun=multirun, sweep_dir=sweep_dir)
+    return Plan(points=count, multirun=multirun, sweep_dir=sweep_dir, callback=callback)
 
 
 def _swept(hc: Any, cfg: DictConfig) -> dict[str, Any]:
@@ -279,11 +286,13 @@ def _quoted(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _with_sweep(argv: list[str], sweep: Path, points: int) -> list[str]:
+def _with_sweep(argv: list[str], planned: Plan) -> list[str]:
     """``argv`` with the sweep folder and the planned points as explicit Hydra overrides."""
     kept = [a for a in argv if a.partition("=")[0] != "hydra.sweep.dir"]
-    return [*kept, f"hydra.sweep.dir={_quoted(str(sweep))}",
-            f"++hydra.callbacks.sweep.planned={points}"]
+    out = [*kept, f"hydra.sweep.dir={_quoted(str(planned.sweep_dir))}"]
+    if planned.callback:
+        out.append(f"++hydra.callbacks.sweep.planned={planned.points}")
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -299,14 +308,14 @@ def main(argv: list[str] | None = None) -> None:
         if planned.sweep_dir is not None:
             sweep = planned.sweep_dir
             status.clear(sweep)  # an earlier run's outcome is not this one's
-            argv = _with_sweep(argv, sweep, planned.points)
+            argv = _with_sweep(argv, planned)
     sys.argv = [sys.argv[0], *argv]
     _hydra_main()
     if sweep is not None:
-        report(sweep)
+        report_sweep(sweep)
 
 
-def report(sweep: Path) -> None:
+def report_sweep(sweep: Path) -> None:
     """Print a collected sweep's folder and report; exit 1 if it did not all run.
 
     Reads the sweep's status file (:mod:`sim.runs.status`); a sweep that was not
