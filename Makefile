@@ -11,7 +11,7 @@ PYTHON ?= $(shell for c in python3.12 python3.13 $$HOME/.pyenv/versions/3.12*/bi
 	if $$c -c 'import sys; sys.exit(not (3, 12) <= sys.version_info[:2] < (3, 14))' \
 	2>/dev/null; then echo $$c; break; fi; done)
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-fast lint bench clean
 
 # The main job: the style comparison (3 styles x 30 paired replicates), its figures and report.
 run: $(STAMP)
@@ -20,6 +20,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks hydra_plugins
 	$(BIN)/pytest -q
+
+# The fast tier a developer runs while working: the linter and every test not marked slow.
+# `make test` (what CI runs) still runs everything.
+test-fast: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks hydra_plugins
+	$(BIN)/pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks hydra_plugins

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import warnings
 from typing import Any
 
 import mesa
 import numpy as np
+from mesa.experimental.scenarios import Scenario
 
 from sim.agents import Citizen, Leader, Politician, Professional
 from sim.calendar import MONTHS_PER_YEAR, history_row, is_new_year, is_quarter_end
@@ -83,11 +85,16 @@ class GovernanceModel(ModelState):
     Args:
         steering: a style name (``result_based``, ``experience_based``, ``co_creation``,
             ``mixed``, ``switch``) or a :class:`~sim.policies.SteeringStyle` object;
-            ``None`` takes the scenario's style, else ``result_based``.
+            ``None`` takes the preset's style, else ``result_based``.
         steering_params: keyword arguments for a style given by name.
-        scenario: name of a preset in ``configs/scenario`` (its values are defaults that
+        preset: name of a preset in ``configs/scenario`` (its values are defaults that
             explicit arguments override).
-        rng: the run's seed (an int); ``None`` draws one from the OS.
+        rng: the run's seed (an int); ``None`` takes the Mesa scenario's, else draws one
+            from the OS.
+        scenario: Mesa's own :class:`~mesa.experimental.scenarios.Scenario` (SolaraViz
+            passes one on Reset); it may carry the seed as ``rng`` and nothing else, since
+            the model's parameters are its keywords. A preset's name here still works for
+            one release, with a DeprecationWarning: use ``preset=``.
         **params: any field of :class:`~sim.params.ModelParams`.
     """
 
@@ -97,22 +104,41 @@ class GovernanceModel(ModelState):
               "_production", "_measurement", "_citizens", "_arena", "_motivation", "_collect")
 
     def __init__(self, steering: str | SteeringStyle | None = None,
-                 steering_params: dict[str, Any] | None = None, scenario: str | None = None,
-                 rng: int | None = None, **params: Any) -> None:
+                 steering_params: dict[str, Any] | None = None, preset: str | None = None,
+                 rng: int | None = None, scenario: Scenario | str | None = None,
+                 **params: Any) -> None:
         """Build the population, the units, the council and the data collector."""
+        if isinstance(scenario, str):
+            warnings.warn("GovernanceModel(scenario=NAME) is deprecated and will be removed in the "
+                          "next release; use preset=NAME", DeprecationWarning, stacklevel=2)
+            if preset is not None and preset != scenario:
+                raise ValueError(f"preset: given twice, as preset={preset!r} and scenario={scenario!r}")
+            preset, scenario = scenario, None
+        if scenario is not None:
+            if not isinstance(scenario, Scenario):
+                raise ValueError("scenario: must be a mesa Scenario (or, deprecated, a preset name), "
+                                 f"got {type(scenario).__name__}")
+            extra = sorted(key for key, _ in scenario if key != "rng")
+            if extra:
+                raise ValueError("scenario: the model's parameters are keywords, not Mesa scenario "
+                                 f"fields; got {', '.join(extra)}")
+            rng = scenario.rng if rng is None else rng
         if rng is None:
             rng = int(np.random.SeedSequence().entropy % (2**63))
         if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)) or rng < 0:
             raise ValueError(f"rng: must be a non-negative integer seed, got {rng!r}")
-        super().__init__(rng=int(rng))
-        if scenario is not None:
-            preset = load_scenario(scenario)
-            params = {**preset["params"], **params}
-            if steering is None and "steering" in preset:
-                steering = preset["steering"]
-                steering_params = {**(preset.get("steering_params") or {}), **(steering_params or {})}
+        if scenario is not None and scenario.rng is None:
+            scenario.rng = int(rng)  # Mesa requires the scenario's seed to be the model's
+        super().__init__(rng=int(rng), scenario=scenario)
+        if preset is not None:
+            values = load_scenario(preset)
+            params = {**values["params"], **params}
+            if steering is None and "steering" in values:
+                steering = values["steering"]
+                steering_params = {**(values.get("steering_params") or {}), **(steering_params or {})}
         if steering is None:
             steering = "result_based"
+        self.preset = preset
         self.p = p = ModelParams.from_dict(params)
         self.style = make_style(steering, steering_params)
         self.seed = int(rng)

@@ -207,6 +207,8 @@ class StructureState:
     """Inputs and fixed structure: parameters, style, streams, domains and their links."""
 
     p: ModelParams = state("ModelParams", "()", "the run's parameters")
+    preset: str | None = state("str", "()", "the named preset the run started from (None: none)",
+                               optional=True)
     style: SteeringStyle = state("SteeringStyle", "()", "the steering style object")
     seed: int = state("int", "()", "the run's seed")
     streams: Streams = state("Streams", "()", "named random streams from the seed")

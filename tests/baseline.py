@@ -18,11 +18,11 @@ RUNS = {
     "result_based": {"steering": "result_based"},
     "experience_based": {"steering": "experience_based"},
     "mixed_0.5": {"steering": "mixed", "steering_params": {"weight": 0.5}},
-    "trust_reform": {"scenario": "trust_reform"},
-    "school_inclusion": {"scenario": "school_inclusion"},
-    "budget_cut": {"scenario": "budget_cut"},
+    "trust_reform": {"preset": "trust_reform"},
+    "school_inclusion": {"preset": "school_inclusion"},
+    "budget_cut": {"preset": "budget_cut"},
     "co_creation": {"steering": "co_creation"},
-    "task_committee": {"scenario": "task_committee"},
+    "task_committee": {"preset": "task_committee"},
 }
 SEEDS = (0, 1)
 

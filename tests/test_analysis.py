@@ -177,6 +177,7 @@ def sweep_folder(tmp_path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_report_embeds_every_figure_and_escapes_config_values(sweep_folder):
     """Every figure the experiment names is saved (PNG, SVG) and embedded as PNG data."""
     path = build_report(sweep_folder)
@@ -201,6 +202,7 @@ def test_report_embeds_every_figure_and_escapes_config_values(sweep_folder):
     assert not list(sweep_folder.glob(".report.html.*"))
 
 
+@pytest.mark.slow
 def test_report_cli_rejects_bad_input(tmp_path):
     """A missing folder or one without results: one line, exit 2, nothing written."""
     report = [str(Path(sys.executable).with_name("sim-report"))]
@@ -250,6 +252,7 @@ def test_experiment_runs_end_to_end(name, tmp_path):
     assert page.count("data:image/png;base64,") == len(figures)
 
 
+@pytest.mark.slow
 def test_report_of_a_folder_of_experiments_has_a_section_each(sweep_folder, tmp_path_factory):
     """``sim-report DIR`` over several sweep folders: one report, one section per sweep."""
     import shutil

@@ -308,15 +308,15 @@ def test_co_creation_can_lose_to_experience_based_steering():
     the room (anecdote, and capture by the resourceful) away from where frontline reports
     show the open cases are, so services are rationed where they are needed.
     """
-    wide = {"steering": "co_creation", "scenario": "budget_cut", "council_openness": 1.0,
+    wide = {"steering": "co_creation", "preset": "budget_cut", "council_openness": 1.0,
             "steering_params": {"facilitation": 1.0, "scope": 1.0, "envelope": 0.1}}
-    assert paired("true_outcome", {"steering": "experience_based", "scenario": "budget_cut"}, wide,
+    assert paired("true_outcome", {"steering": "experience_based", "preset": "budget_cut"}, wide,
                   steps=48, seeds=8).negative()
 
 
 def test_task_committee_scenario_runs_as_gentofte():
     """The task_committee preset runs co-creation with 5 politicians and 10 citizens."""
-    m = GovernanceModel(scenario="task_committee", n_citizens=600, rng=1)
+    m = GovernanceModel(preset="task_committee", n_citizens=600, rng=1)
     s = m.style.arena(1)
     assert m.style.name == "co_creation"
     assert (s.invited_politicians, s.invited_citizens) == (5, 10)

@@ -18,14 +18,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from hydra import compose, initialize_config_module
 from omegaconf import OmegaConf
 from scipy import stats
 
 from sim.mechanisms.metrics import METRICS
 from sim.policies import STYLES, LeverStyle
 from sim.results import validate_tidy
-from sim.runs import jobs
+from sim.runs import jobs, status
 from sim.runs.cli import ConfigError, check
 from sim.scenarios import CONFIG_DIR, list_scenarios, load_scenario
 
@@ -37,13 +36,6 @@ def _run(args: list[str], cwd, env: dict | None = None) -> subprocess.CompletedP
     """Run ``python -m sim`` with ``args`` in ``cwd``."""
     return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True,
                           text=True, timeout=300, check=False, env={**os.environ, **(env or {})})
-
-
-def _compose(overrides: list[str]) -> dict:
-    """Compose the real config tree with ``overrides`` into a plain dict."""
-    with initialize_config_module(config_module="sim.configs", version_base="1.3"):
-        return OmegaConf.to_container(compose(config_name="config", overrides=overrides),
-                                      resolve=True)
 
 
 # --- validation before anything runs --------------------------------------------------
@@ -66,6 +58,7 @@ def _compose(overrides: list[str]) -> dict:
     (["population.n_citizenz=500,1000"], "population.n_citizenz: unknown key; allowed: "
                                          "citizens_per_professional, "),
     (["population.n_citizens=500,1000,abc"], "population.n_citizens: Value 'abc'"),
+    (["hydra.launcher.nope=2"], "hydra.launcher.nope: unknown key; allowed: _target_"),
 ])
 def test_bad_values_fail_with_one_line_naming_the_key(overrides, key):
     """Every bad key, type or value (sweep points too) fails before running, naming the key."""
@@ -107,11 +100,11 @@ def test_steering_files_hold_each_style_s_own_defaults():
                 assert value == expected, (name, key)
 
 
-def test_scenarios_are_the_same_files_for_cli_and_python():
+def test_scenarios_are_the_same_files_for_cli_and_python(compose_config):
     """A scenario composed by Hydra and loaded by the Python API sets the same values."""
     for name in list_scenarios():
         preset = load_scenario(name)
-        cfg = _compose([f"scenario={name}"])
+        cfg = compose_config([f"scenario={name}"], shrink=False, plain=True)
         for key, value in preset["params"].items():
             group = "population" if key in cfg["population"] else "model"
             assert cfg[group][key] == value, (name, key)
@@ -131,9 +124,10 @@ def test_replicate_seeds_are_paired_and_reproducible():
     assert len(set(jobs.replicate_seeds(7, 10))) == 10
 
 
-def test_job_writes_tidy_table_summary_provenance_and_marker(tmp_path):
+def test_job_writes_tidy_table_summary_provenance_and_marker(tmp_path, compose_config):
     """A job writes its three files and the completion marker; the summary's CI is scipy's."""
-    cfg = _compose(["population.n_citizens=300", "steps=14", "replicates=3", "seed=5"])
+    cfg = compose_config(["population.n_citizens=300", "steps=14", "replicates=3", "seed=5"],
+                         plain=True)
     tidy = jobs.run_job(cfg, tmp_path, "job-a", {"steering": "result_based"}, ["seed=5"])
     table = pd.read_parquet(tmp_path / jobs.TIMESERIES)
     assert validate_tidy(table) is not None
@@ -172,9 +166,9 @@ def test_tidy_table_is_the_wide_frame_melted_with_run_keys_first():
     pd.testing.assert_frame_equal(to_tidy(wide, **keys), want)
 
 
-def test_failed_job_is_recorded_and_collected(tmp_path):
+def test_failed_job_is_recorded_and_collected(tmp_path, compose_config):
     """A failure writes error.txt and a failed status; collection lists it and keeps the rest."""
-    good = _compose(SMALL)
+    good = compose_config(SMALL, plain=True)
     jobs.run_job(good, tmp_path / "a", "a", {}, [])
     jobs.record_failure(tmp_path / "b", RuntimeError("boom"))
     rows, status = jobs.collect(tmp_path)
@@ -340,10 +334,10 @@ def test_sim_collect_gathers_a_sweep_folder(tmp_path):
     assert bad.returncode == 2 and bad.stderr.startswith("error: usage")
 
 
-def test_results_are_paired_across_jobs():
+def test_results_are_paired_across_jobs(compose_config):
     """Replicate k of two jobs that differ only in style starts from the same population."""
-    a = jobs.model_kwargs(_compose(["steering=result_based"]))
-    b = jobs.model_kwargs(_compose(["steering=experience_based"]))
+    a = jobs.model_kwargs(compose_config(["steering=result_based"], plain=True))
+    b = jobs.model_kwargs(compose_config(["steering=experience_based"], plain=True))
     from sim import GovernanceModel
 
     seed = jobs.replicate_seeds(0, 1)[0]
@@ -351,38 +345,56 @@ def test_results_are_paired_across_jobs():
     np.testing.assert_array_equal(ma.citizens.need, mb.citizens.need)
 
 
-def test_a_launcher_error_is_kept_for_one_line_and_collection(monkeypatch):
-    """The sim sweeper keeps a launcher's error (first line) instead of raising it."""
+def test_a_launcher_error_is_kept_for_one_line_and_collection(monkeypatch, tmp_path):
+    """The sim sweeper writes a launcher's error (first line) to the sweep's status file."""
     from hydra_plugins.sim_sweeper import PrevalidatedSweeper
-    from sim.runs.callbacks import LAUNCH_ERROR
 
     def fail(self, arguments):
         raise RuntimeError("cluster job 42 was cancelled\nmore details")
 
     monkeypatch.setattr(PrevalidatedSweeper.__mro__[1], "sweep", fail)
-    assert PrevalidatedSweeper(max_batch_size=None, params=None).sweep([]) == []
-    assert LAUNCH_ERROR == {"error": "RuntimeError: cluster job 42 was cancelled"}
-    LAUNCH_ERROR.clear()
+    sweeper = PrevalidatedSweeper(max_batch_size=None, params=None)
+    sweeper.config = OmegaConf.create({"hydra": {"sweep": {"dir": str(tmp_path)}}})
+    assert sweeper.sweep([]) == []
+    assert status.read(tmp_path)["launcher_error"] == "RuntimeError: cluster job 42 was cancelled"
+    # the next sweep into the folder that does not fail clears it
+    monkeypatch.setattr(PrevalidatedSweeper.__mro__[1], "sweep", lambda self, arguments: [["ok"]])
+    assert sweeper.sweep([]) == [["ok"]]
+    assert status.read(tmp_path)["launcher_error"] is None
 
 
 @pytest.mark.slow
 def test_launcher_error_exits_1_in_one_line_after_collecting(tmp_path, monkeypatch, capsys):
     """After a launcher error, sim collects the finished points and exits 1 with one line."""
-    from sim.runs import callbacks, cli
+    from sim.runs import cli
 
     real = cli._hydra_main
 
     def run_then_stop() -> None:
         real()  # the sweep runs; then pretend the launcher raised for a last point
-        callbacks.LAUNCH_ERROR["error"] = "UncompletedJobError: job 42 was cancelled"
+        status.update(tmp_path / "s", launcher_error="UncompletedJobError: job 42 was cancelled")
 
     monkeypatch.setattr(cli, "_hydra_main", run_then_stop)
     with pytest.raises(SystemExit) as code:
         cli.main(["-m", "launcher=basic", "steering=result_based,experience_based", *SMALL,
                   f"hydra.sweep.dir={tmp_path}/s"])
-    callbacks.LAUNCH_ERROR.clear()
     assert code.value.code == 1
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err == ("error: the launcher stopped (UncompletedJobError: job 42 was cancelled); "
                    "2 of 2 points finished and were collected; run the same command to resume")
     assert (tmp_path / "s" / "sweep.parquet").is_file()
+
+
+def test_the_readme_single_run_example_runs(tmp_path, capsys):
+    """``sim steering=experience_based population=small steps=6 replicates=1`` (the README's).
+
+    ``steering`` is then a run key of the tidy table; the figure's label must not add it again.
+    """
+    from sim.runs import cli
+
+    cli.main(["steering=experience_based", "population=small", "steps=6", "replicates=1",
+              f"hydra.run.dir={tmp_path}/run"])
+    assert capsys.readouterr().out.strip().splitlines()[-1] == str(tmp_path / "run")
+    table = pd.read_parquet(tmp_path / "run" / jobs.TIMESERIES)
+    assert set(table["steering"]) == {"experience_based"}
+    assert (tmp_path / "run" / "main_metrics.png").read_bytes()[:8] == PNG_MAGIC

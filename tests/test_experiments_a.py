@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from hydra import compose, initialize_config_module
 from matplotlib.figure import Figure
 from omegaconf import OmegaConf
 from scipy import stats
@@ -212,14 +211,12 @@ def test_ten_caseworkers_reads_team_minus_silo(tmp_path):
 
 
 @pytest.mark.parametrize("name", EXPERIMENTS)
-def test_experiment_configs_compose_at_full_size(name):
+def test_experiment_configs_compose_at_full_size(name, compose_config):
     """Each config composes with its analysis, ≥ 30 replicates, and validates every point."""
     written = experiment(name)
     assert written["analysis"]["name"] == name
     assert written["analysis"]["question"].endswith("?")
-    with initialize_config_module(config_module="sim.configs", version_base="1.3"):
-        cfg = compose(config_name="config", overrides=[f"experiment={name}"],
-                      return_hydra_config=True)
+    cfg = compose_config([f"experiment={name}"], shrink=False, hydra=True)
     assert cfg.replicates >= 30 and cfg.steps == 60 and cfg.population.n_citizens == 2000
     params = OmegaConf.to_container(cfg.hydra.sweeper.params)
     points = math.prod(len(str(v).split(",")) for v in params.values())

@@ -153,7 +153,7 @@ def test_school_inclusion_scenario_meets_kpi_but_lowers_teaching_quality():
     from sim import simulate
 
     base = simulate(steps=12, seed=2, n_citizens=1000)
-    quota = simulate(steps=12, seed=2, n_citizens=1000, scenario="school_inclusion")
+    quota = simulate(steps=12, seed=2, n_citizens=1000, preset="school_inclusion")
     assert quota["teaching_quality"].iloc[-1] < base["teaching_quality"].iloc[-1] - 0.02
 
 

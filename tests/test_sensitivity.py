@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from hydra import compose, initialize_config_module
 from matplotlib.figure import Figure
 from omegaconf import OmegaConf
 
@@ -160,19 +159,17 @@ def test_stage_settings_are_checked():
 # --- the experiment's config ------------------------------------------------------------
 
 
-def _experiment(overrides: list[str] | None = None):
-    with initialize_config_module(config_module="sim.configs", version_base="1.3"):
-        return compose(config_name="config", overrides=["experiment=sensitivity", *(overrides or [])],
-                       return_hydra_config=True)
+def _experiment(compose_config, overrides: list[str] | None = None):
+    return compose_config(["experiment=sensitivity", *(overrides or [])], shrink=False, hydra=True)
 
 
-def test_experiment_selects_the_salib_sweeper_over_the_free_parameters():
+def test_experiment_selects_the_salib_sweeper_over_the_free_parameters(compose_config):
     """The experiment composes with the SALib sweeper, over every *free* parameter.
 
     Bounds lie inside the ranges ModelParams and the levers allow; the target ratchet is
     sampled in the result-based arm only; ``sim``'s own check passes (one base point).
     """
-    cfg = _experiment()
+    cfg = _experiment(compose_config)
     sweeper = cfg.hydra.sweeper
     assert sweeper._target_ == "hydra_plugins.sim_salib.SALibSweeper"
     assert "params" not in sweeper  # sim.runs.cli.check expands only hydra.sweeper.params
@@ -191,10 +188,10 @@ def test_experiment_selects_the_salib_sweeper_over_the_free_parameters():
     assert check(["-m", "experiment=sensitivity"]) == 1
 
 
-def test_every_sampled_point_is_validated_against_the_model_ranges():
+def test_every_sampled_point_is_validated_against_the_model_ranges(compose_config):
     """A range beyond what the model allows is refused before any job, naming the key."""
     def load(extra):
-        return _experiment(extra).copy()
+        return _experiment(compose_config, extra).copy()
 
     good = design.parse_problem({"model.handoff_loss": [0.1, 0.3],
                                  "steering.ratchet_per_year": {"bounds": [0, 0.5], "only": "result_based"}})
@@ -209,7 +206,7 @@ def test_every_sampled_point_is_validated_against_the_model_ranges():
         checks.compose_arm(load, "co_creation", ["steering=co_creation"], missing)
 
 
-def test_jobs_that_repeat_run_once():
+def test_jobs_that_repeat_run_once(compose_config):
     """A parameter sampled in one arm only leaves repeated jobs in the other; each runs once.
 
     Every Morris trajectory steps the ratchet once: in the co-creation arm, which keeps its
@@ -221,7 +218,7 @@ def test_jobs_that_repeat_run_once():
     first = design.first_runs(x, params, "plus")
     assert all(first[i] <= i and x[first[i], 0] == x[i, 0] for i in range(len(x)))
     assert count_jobs(x, params, ["plus"]) == len(set(x[:, 0])) < count_jobs(x, params, ["minus"])
-    cfg = _experiment(["hydra.sweeper.morris.trajectories=2"])
+    cfg = _experiment(compose_config, ["hydra.sweeper.morris.trajectories=2"])
     assert planned_jobs(cfg.hydra.sweeper) == (2 * 12 - 2) + 2 * 12 + 2 * 64 * 6
 
 

@@ -43,6 +43,7 @@ def _master(loader: ConfigLoaderImpl):
                                      run_mode=RunMode.MULTIRUN)
 
 
+@pytest.mark.slow
 def test_template_composition_equals_hydras_for_every_job():
     """Each job's config, hydra node included, is what a fresh Hydra composes for it."""
     fast_loader = _loader()

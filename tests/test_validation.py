@@ -208,8 +208,8 @@ def test_simulate_rejects_bad_steps(steps):
 def test_unknown_scenario_is_rejected(scenario):
     """An unknown scenario raises ValueError starting with 'scenario' and listing the presets."""
     for call in (lambda: load_scenario(scenario),
-                 lambda: GovernanceModel(rng=0, scenario=scenario),
-                 lambda: simulate(steps=1, scenario=scenario, n_citizens=300)):
+                 lambda: GovernanceModel(rng=0, preset=scenario),
+                 lambda: simulate(steps=1, preset=scenario, n_citizens=300)):
         with pytest.raises(ValueError) as info:
             call()
         message = str(info.value)
@@ -242,7 +242,7 @@ def test_every_scenario_loads_and_runs(name):
     """Each scenario loads, its values reach the model, and the model runs two steps."""
     preset = load_scenario(name)
     assert isinstance(preset["description"], str) and preset["description"]
-    model = GovernanceModel(scenario=name, n_citizens=300, rng=0)
+    model = GovernanceModel(preset=name, n_citizens=300, rng=0)
     for key, value in preset["params"].items():
         assert getattr(model.p, key) == value
     if "steering" in preset:
@@ -257,15 +257,15 @@ def test_every_scenario_loads_and_runs(name):
 
 def test_explicit_parameters_override_the_scenario():
     """A keyword given alongside a scenario wins over the scenario's own value."""
-    model = GovernanceModel(scenario="budget_cut", budget_cut=0.3, n_citizens=300, rng=0)
+    model = GovernanceModel(preset="budget_cut", budget_cut=0.3, n_citizens=300, rng=0)
     assert model.p.budget_cut == 0.3
-    model = GovernanceModel(scenario="trust_reform", steering="experience_based",
+    model = GovernanceModel(preset="trust_reform", steering="experience_based",
                             n_citizens=300, rng=0)
     assert model.style.name == "experience_based"
 
 
 def test_explicit_result_based_overrides_the_scenario_style():
     """An explicit steering='result_based' wins over a scenario's own style, as documented."""
-    model = GovernanceModel(scenario="trust_reform", steering="result_based",
+    model = GovernanceModel(preset="trust_reform", steering="result_based",
                             n_citizens=300, rng=0)
     assert model.style.name == "result_based"

@@ -25,13 +25,13 @@ are short and stable (``morris-00007-co_creation``), so the same command with th
 ``hydra.sweep.dir`` skips jobs already complete and gives the same indices. Problem,
 samples, outputs and indices go to ``sensitivity.json`` in the sweep folder, written
 atomically after each stage. A launcher that raises does not end with a traceback: its
-error is kept for ``sim`` to report (as the ``prevalidated`` sweeper does). The number of
-jobs both stages launch goes to ``SIM_SWEEP_TOTAL``, which sim's progress line reads.
+error goes to the sweep's status file (:mod:`sim.runs.status`, ``launcher_error``) for
+``sim`` to report, as the ``prevalidated`` sweeper does. The number of jobs both stages
+launch goes to the same file (``planned``), which sim's progress line reads.
 """
 
 import json
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,6 +45,7 @@ from hydra.types import HydraContext, TaskFunction
 from omegaconf import MISSING, DictConfig, OmegaConf
 
 from hydra_plugins.sim_salib import checks, design
+from sim.runs import status
 
 log = logging.getLogger(__name__)
 #: Version of the layout of ``sensitivity.json``.
@@ -118,6 +119,7 @@ class SALibSweeper(Sweeper):
         self.config: DictConfig | None = None
         self.launcher: Any = None
         self._arguments: list[str] = []
+        self._launch_error: str | None = None
 
     def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction,
               config: DictConfig) -> None:
@@ -134,9 +136,7 @@ class SALibSweeper(Sweeper):
     # --- the sweep ---------------------------------------------------------------------
     def sweep(self, arguments: list[str]) -> Any:
         """Run both stages; write ``sensitivity.json``; keep a launcher's error."""
-        from sim.runs.callbacks import LAUNCH_ERROR  # one module everyone imports the ordinary way
-
-        LAUNCH_ERROR.clear()
+        self._launch_error = None
         assert self.config is not None
         try:
             params, arms = self._check(arguments)
@@ -154,7 +154,8 @@ class SALibSweeper(Sweeper):
         n_morris = count_jobs(x_morris, params, arms)
         # The whole sweep, both stages: what sim's progress line and messages count (the
         # Sobol stage's count is exact once its parameters are known).
-        os.environ["SIM_SWEEP_TOTAL"] = str(planned_jobs(self.config.hydra.sweeper))
+        status.update(sweep_dir, planned=planned_jobs(self.config.hydra.sweeper),
+                      launcher_error=None)
         record = self._record(arguments, params, arms)
         returns = []
 
@@ -184,7 +185,7 @@ class SALibSweeper(Sweeper):
             print(f"error: {exc}", file=sys.stderr)
             sys.exit(2)
         record["sobol"].update(names=[p.name for p in top], X=x_sobol)
-        os.environ["SIM_SWEEP_TOTAL"] = str(n_morris + count_jobs(x_sobol, top, arms))
+        status.update(sweep_dir, planned=n_morris + count_jobs(x_sobol, top, arms))
         log.info(f"Sobol indices: {count_jobs(x_sobol, top, arms)} jobs")
         results, y, folders = self._stage("sobol", params, top, x_sobol, arms, n_morris)
         returns.append(results)
@@ -207,8 +208,6 @@ class SALibSweeper(Sweeper):
             The JobReturns; per output, its value at each point in every arm and, with a
             contrast, plus - minus as ``value``; each point's job folder per arm.
         """
-        from sim.runs.callbacks import LAUNCH_ERROR
-
         first = {arm.name: design.first_runs(x, sampled, arm.name) for arm in arms}
         batch, where = [], {}
         for i, row in enumerate(x):
@@ -219,7 +218,9 @@ class SALibSweeper(Sweeper):
         try:
             results = list(self.launcher.launch(batch, initial_job_idx=start))
         except Exception as exc:  # noqa: BLE001 - reported by sim in one line; points kept
-            LAUNCH_ERROR["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+            self._launch_error = status.error_line(exc)
+            assert self.config is not None
+            status.update(Path(str(self.config.hydra.sweep.dir)), launcher_error=self._launch_error)
             results = []
         values = [_return_value(r) for r in results]
         values += [None] * (len(batch) - len(values))
@@ -250,12 +251,10 @@ class SALibSweeper(Sweeper):
     def _complete(self, record: dict[str, Any], stage: str, y: dict[str, Any],
                   sweep_dir: Path) -> bool:
         """Whether every job of ``stage`` gave every output; write the record either way."""
-        from sim.runs.callbacks import LAUNCH_ERROR
-
         values = np.array([y[out]["value"] for out in self.outputs], dtype=float)
         missing = int(np.sum(~np.all(np.isfinite(values), axis=0)))
-        if LAUNCH_ERROR:
-            record["status"] = f"{stage}: the launcher stopped ({LAUNCH_ERROR['error']})"
+        if self._launch_error:
+            record["status"] = f"{stage}: the launcher stopped ({self._launch_error})"
         elif missing:
             record["status"] = (f"{stage}: {missing} of {values.shape[1]} sample points lack "
                                 "outputs (failed jobs); run the same command to resume")

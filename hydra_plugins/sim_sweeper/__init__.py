@@ -4,8 +4,9 @@
   sweep before Hydra starts (:func:`sim.runs.cli.check`), so Hydra's check of each batch, which
   composes every job's config once more before launching it, only repeats that work.
 * A launcher that raises (a cluster job killed, a worker lost) does not end the sweep
-  with a traceback: the error is kept for ``sim`` to report in one line, and the points
-  that finished are still collected.
+  with a traceback: the error goes to the sweep's status file (:mod:`sim.runs.status`,
+  ``launcher_error``) for ``sim`` to report in one line, and the points that finished
+  are still collected.
 * Jobs that choose the same config groups are composed once, as a template, and each job
   gets a copy with its own values set (:mod:`sim.runs.templates`): about 7 ms a job instead of
   50 ms. The loader travels to the launcher's workers, which keep their own templates.
@@ -14,6 +15,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper, BasicSweeperConf
@@ -21,6 +23,7 @@ from hydra.core.config_store import ConfigStore
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig
 
+from sim.runs import status
 from sim.runs.templates import with_templates
 
 
@@ -44,16 +47,14 @@ class PrevalidatedSweeper(BasicSweeper):
         """Skip the per-batch composition: ``sim`` checked every point before starting."""
 
     def sweep(self, arguments: list[str]) -> Any:
-        """Run the sweep; keep a launcher's error instead of raising it."""
-        # Hydra's plugin scanner loads this module on its own, so the error goes to a module
-        # that everyone imports the ordinary way.
-        from sim.runs.callbacks import LAUNCH_ERROR
-
-        LAUNCH_ERROR.clear()
+        """Run the sweep; write a launcher's error to the sweep's status instead of raising it."""
+        assert self.config is not None
+        sweep = Path(str(self.config.hydra.sweep.dir))
+        status.update(sweep, launcher_error=None)
         try:
             return super().sweep(arguments)
         except Exception as exc:  # noqa: BLE001 - reported by sim in one line, then collected
-            LAUNCH_ERROR["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+            status.update(sweep, launcher_error=status.error_line(exc))
             return []
 
 

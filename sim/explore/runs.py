@@ -114,9 +114,9 @@ class ExplorerModel(mesa.Model):
         params_a.update({k: given[k] for k in style_keys(style_a) if given.get(k) is not None})
         params_b = dict(base) if scenario.get("steering") == style_b else {}
         self.runs: dict[str, GovernanceModel] = {
-            "A": GovernanceModel(steering=style_a, steering_params=params_a, scenario=preset,
+            "A": GovernanceModel(steering=style_a, steering_params=params_a, preset=preset,
                                  rng=seed, n_citizens=int(n_citizens), **town),
-            "B": GovernanceModel(steering=style_b, steering_params=params_b, scenario=preset,
+            "B": GovernanceModel(steering=style_b, steering_params=params_b, preset=preset,
                                  rng=seed, n_citizens=int(n_citizens), **town),
         }
         self.n_citizens = int(n_citizens)

@@ -1,4 +1,9 @@
-"""Hydra callbacks: a progress line during sweeps and collection at their end."""
+"""Hydra callbacks: a progress line during sweeps and collection at their end.
+
+What the sweep's parties tell each other goes through the sweep folder's status file
+(:mod:`sim.runs.status`): the callback reads the planned total from it (a sweeper may
+set it) and writes the collection's outcome into it for ``sim`` to report.
+"""
 
 from __future__ import annotations
 
@@ -12,65 +17,77 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
+from sim.runs import status
 from sim.runs.jobs import ERROR, MARKER, collect
-
-#: Outcome of the last sweep in this process: (sweep folder, jobs failed), for the exit code.
-LAST_SWEEP: dict[str, Any] = {}
-#: An error a launcher raised during the last sweep (set by the sim sweeper plugin).
-LAUNCH_ERROR: dict[str, str] = {}
 
 
 class SweepCallback(Callback):
-    """Show points done / total with elapsed time and an estimate; collect at the end."""
+    """Show points done / total with elapsed time and an estimate; collect at the end.
 
-    def __init__(self) -> None:
+    Args:
+        planned: points the sweep will run, if known (``sim`` sets it from its check of
+            every point); a sweeper that plans its own points writes its count into the
+            status file, which takes precedence. 0: unknown.
+    """
+
+    def __init__(self, planned: int = 0) -> None:
         """Create the callback (Hydra instantiates it from ``hydra/default.yaml``)."""
+        self.planned = int(planned)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._before = 0
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle without the progress thread (launchers send callbacks to workers)."""
-        return {}
+        return {"planned": self.planned}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Recreate the thread state after unpickling."""
-        self.__init__()
+        self.__init__(**state)
+
+    def total(self, sweep: Path) -> int:
+        """Points the sweep will run: a sweeper's count in the status file, else ``planned``."""
+        return int(status.read(sweep).get("planned") or self.planned)
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Start the progress line."""
+        """Count the points done before this run; start the progress line."""
         sweep = Path(config.hydra.sweep.dir)
+        self._before = _count(sweep)  # a resumed sweep's points already done
         self._stop.clear()
         self._thread = threading.Thread(target=self._progress, args=(sweep,), daemon=True)
         self._thread.start()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        """Stop the progress line, collect the sweep and remember how many jobs failed."""
+        """Stop the progress line, collect the sweep and write the outcome to its status."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=2)
         sweep = Path(config.hydra.sweep.dir)
-        _, status = collect(sweep)
-        failed = status[status["status"] == "failed"]
-        LAST_SWEEP.clear()
-        LAST_SWEEP.update(folder=sweep, failed=len(failed), jobs=len(status),
-                          failed_jobs=list(failed["job"]),
-                          complete=int((status["status"] == "complete").sum()))
-        if config.get("analysis", {}).get("name") and len(failed) == 0 and not LAUNCH_ERROR \
-                and LAST_SWEEP["complete"]:
+        _, table = collect(sweep)
+        failed = table[table["status"] == "failed"]
+        outcome: dict[str, Any] = {
+            "planned": self.total(sweep), "done_before": self._before, "jobs": len(table),
+            "complete": int((table["status"] == "complete").sum()), "failed": len(failed),
+            "failed_jobs": [str(j) for j in failed["job"]], "report": None, "report_error": None,
+        }
+        launch_error = status.read(sweep).get("launcher_error")
+        if config.get("analysis", {}).get("name") and not outcome["failed"] and not launch_error \
+                and outcome["complete"]:
             from sim.reporting.report import build_report
 
             try:
-                LAST_SWEEP["report"] = build_report(sweep)
+                outcome["report"] = str(build_report(sweep))
             except Exception as exc:  # noqa: BLE001 - results are safe; say why the report is not
-                LAST_SWEEP["report_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+                outcome["report_error"] = status.error_line(exc)
+        status.update(sweep, **outcome, collected=True)
 
     def _progress(self, sweep: Path) -> None:
         """Redraw the line every second; the total is read each time (a sweeper may set it)."""
         start = time.monotonic()
-        before = _count(sweep)  # a resumed sweep's points already done
+        before = self._before
         earlier = f" ({before} before this run)" if before else ""
         while not self._stop.wait(1.0):
-            total = _total()
+            total = self.total(sweep)
             done = _count(sweep)
             elapsed = time.monotonic() - start
             rate = (done - before) / elapsed  # the estimate counts this run's points only
@@ -79,14 +96,9 @@ class SweepCallback(Callback):
             sys.stderr.write(f"\rsweep: {done}{of} points done{earlier}, {elapsed:.0f} s elapsed"
                              f"{eta}   ")
             sys.stderr.flush()
-        total = _total()
+        total = self.total(sweep)
         sys.stderr.write(f"\rsweep: {_count(sweep)}{'/' + str(total) if total else ''} points "
                          f"done{earlier}, {time.monotonic() - start:.0f} s{' ' * 30}\n")
-
-
-def _total() -> int:
-    """Points the sweep will run: set by ``sim`` before it starts, or by an adaptive sweeper."""
-    return int(os.environ.get("SIM_SWEEP_TOTAL", "0"))
 
 
 def _count(sweep: Path) -> int:

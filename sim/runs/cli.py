@@ -5,6 +5,12 @@ Before Hydra runs anything, :func:`main` composes every point the command asks f
 schemas and the model's ranges, so a bad key, type or value stops with one line naming
 it, exit code 2, no traceback and no output folder. The Hydra task function is thin and
 calls :func:`sim.runs.jobs.run_job`.
+
+For a sweep, :func:`main` resolves the sweep folder once (``hydra.sweep.dir``, whose
+default names the date and time) and passes it to Hydra as an explicit absolute
+override, with the number of points it counted as the progress callback's ``planned``
+setting. Sweepers and the callback write what happened into the folder's status file
+(:mod:`sim.runs.status`), which :func:`main` reads for its messages and exit code.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import logging
 import os
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +30,12 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import ConfigCompositionException, MissingConfigException
 from hydra.types import RunMode
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.results import atomic
-from sim.runs import callbacks, jobs
+from sim.runs import jobs, status
+from sim.runs.callbacks import SweepCallback
 from sim.runs.schema import register
 
 register()
@@ -88,7 +96,7 @@ def _keys_of(group: str, cfg: DictConfig | None = None) -> list[str]:
     try:
         if cfg is None:
             with initialize_config_module(config_module="sim.configs", version_base="1.3"):
-                cfg = compose(config_name="config")
+                cfg = compose(config_name="config", return_hydra_config=group.startswith("hydra"))
         node = OmegaConf.select(cfg, group)
         return sorted(node.keys()) if isinstance(node, DictConfig) else []
     except Exception:  # noqa: BLE001 - only used to enrich a message
@@ -104,19 +112,30 @@ def _split(argv: list[str]) -> tuple[bool, list[str]]:
 GROUPS = ("steering", "population", "model", "scenario", "launcher", "sweep", "experiment")
 
 
+#: Hydra overrides that name the output folders (the rest of ``hydra.*`` is left to Hydra).
+DIR_KEYS = ("hydra.sweep.dir", "hydra.run.dir")
+
+
 def _axes(overrides: list[str]) -> tuple[list[str], list[tuple[str, list[str]]],
-                                         list[tuple[str, list[Any]]]]:
+                                         list[tuple[str, list[Any]]], DictConfig,
+                                         DictConfig | None]:
     """Split a command line into fixed overrides, group sweep axes and value sweep axes.
 
-    ``sweep=NAME`` and ``experiment=NAME`` sweep params are read from the composed config.
+    ``sweep=NAME`` and ``experiment=NAME`` sweep params are read from the composed config,
+    which is returned too (with its ``hydra`` node and the fixed ``hydra.*`` overrides), and
+    so is the job config of the fixed overrides when that compose gave it already (no
+    sweep params were fixed values), else ``None``.
     """
     parser = OverridesParser.create()
-    parsed = [o for o in parser.parse_overrides(overrides)
-              if not o.key_or_group.startswith("hydra")]
+    every = parser.parse_overrides(overrides)
+    parsed = [o for o in every if not o.key_or_group.startswith("hydra")]
+    own = [o.input_line for o in every
+           if o.key_or_group.startswith("hydra") and not o.is_sweep_override()]
     fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
     sweeps = {o.key_or_group: o for o in parsed if o.is_sweep_override()}
     with initialize_config_module(config_module="sim.configs", version_base="1.3"):
-        base = compose(config_name="config", overrides=fixed, return_hydra_config=True)
+        base = compose(config_name="config", overrides=fixed + own, return_hydra_config=True)
+    composed = len(fixed)
     for key, value in (OmegaConf.select(base, "hydra.sweeper.params") or {}).items():
         if key not in sweeps:
             (o,) = parser.parse_overrides([f"{key}={value}"])
@@ -126,7 +145,30 @@ def _axes(overrides: list[str]) -> tuple[list[str], list[tuple[str, list[str]]],
                 fixed.append(o.input_line)
     groups = [(k, list(o.sweep_string_iterator())) for k, o in sweeps.items() if k in GROUPS]
     values = [(k, list(o.sweep_iterator())) for k, o in sweeps.items() if k not in GROUPS]
-    return fixed, groups, values
+    job = None
+    if len(fixed) == composed:  # what compose() without the hydra node would give
+        job = base.copy()
+        with open_dict(job):
+            del job["hydra"]
+    return fixed, groups, values, base, job
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a command will run, known before Hydra starts.
+
+    Attributes:
+        points: how many points (jobs) the command runs; 1 for a single run.
+        multirun: whether it is a sweep (``-m``, or ``hydra.mode`` set by a config).
+        sweep_dir: a sweep's folder, absolute and resolved once (``None`` for a single run).
+        callback: whether the config keeps sim's progress callback (``hydra.callbacks.sweep``),
+            which is then told the number of points.
+    """
+
+    points: int
+    multirun: bool
+    sweep_dir: Path | None
+    callback: bool = True
 
 
 def check(argv: list[str]) -> int:
@@ -135,17 +177,26 @@ def check(argv: list[str]) -> int:
     One compose per combination of group choices; swept values are then set on that typed
     config (so unknown keys and wrong types still fail) and range-checked.
     """
-    _, overrides = _split(argv)
+    return plan(argv).points
+
+
+def plan(argv: list[str]) -> Plan:
+    """Check every point as :func:`check` does; say how many, and where a sweep goes."""
+    flag, overrides = _split(argv)
     try:
-        fixed, groups, values = _axes(overrides)
+        fixed, groups, values, base, job = _axes(overrides)
+        multirun = flag or OmegaConf.select(base, "hydra.mode") in (RunMode.MULTIRUN, "MULTIRUN")
+        sweep_dir = Path(os.path.abspath(base.hydra.sweep.dir)) if multirun else None
+        callback = OmegaConf.select(base, "hydra.callbacks.sweep._target_") == (
+            f"{SweepCallback.__module__}.{SweepCallback.__qualname__}")
     except Exception as exc:  # noqa: BLE001 - any composition error becomes one line
         raise ConfigError(explain(exc)) from None
     count = 0
     with initialize_config_module(config_module="sim.configs", version_base="1.3"):
         for choice in itertools.product(*[[(k, v) for v in vs] for k, vs in groups]):
             try:
-                cfg = compose(config_name="config",
-                              overrides=fixed + [f"{k}={v}" for k, v in choice])
+                cfg = job if job is not None and not choice else compose(
+                    config_name="config", overrides=fixed + [f"{k}={v}" for k, v in choice])
             except (ConfigCompositionException, MissingConfigException,
                     OmegaConfBaseException) as exc:
                 raise ConfigError(explain(exc)) from None
@@ -164,7 +215,7 @@ def check(argv: list[str]) -> int:
                 except ValueError as exc:
                     raise ConfigError(str(exc)) from None
                 count += 1
-    return count
+    return Plan(points=count, multirun=multirun, sweep_dir=sweep_dir, callback=callback)
 
 
 def _swept(hc: Any, cfg: DictConfig) -> dict[str, Any]:
@@ -209,7 +260,8 @@ def _hydra_main(cfg: DictConfig) -> dict[str, float | None] | None:
             from sim.reporting.plots import plot_main_metrics  # only here: sweep workers skip matplotlib
 
             labelled = tidy.copy()
-            labelled.insert(0, "steering", plain["steering"]["name"])
+            if "steering" not in labelled.columns:  # a steering=NAME override made it a run key
+                labelled.insert(0, "steering", plain["steering"]["name"])
             fig = plot_main_metrics(labelled)
             atomic(folder / "main_metrics.png", lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
         print(folder)
@@ -221,50 +273,73 @@ def _absolute_dirs(argv: list[str]) -> list[str]:
     out = []
     for arg in argv:
         key, sep, value = arg.partition("=")
-        if key in ("hydra.sweep.dir", "hydra.run.dir") and sep and value \
-                and not value.startswith(("/", "$")):
+        if key in DIR_KEYS and sep and value and not value.startswith(("/", "$")):
             arg = f"{key}={os.path.abspath(value)}"
         out.append(arg)
+    return out
+
+
+def _quoted(value: str) -> str:
+    """A value as a Hydra override writes it: bare if plain, else in single quotes."""
+    if re.fullmatch(r"[\w/.+@%-]+", value):
+        return value
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _with_sweep(argv: list[str], planned: Plan) -> list[str]:
+    """``argv`` with the sweep folder and the planned points as explicit Hydra overrides."""
+    kept = [a for a in argv if a.partition("=")[0] != "hydra.sweep.dir"]
+    out = [*kept, f"hydra.sweep.dir={_quoted(str(planned.sweep_dir))}"]
+    if planned.callback:
+        out.append(f"++hydra.callbacks.sweep.planned={planned.points}")
     return out
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: validate everything, then let Hydra run it."""
     argv = _absolute_dirs(list(sys.argv[1:] if argv is None else argv))
+    sweep: Path | None = None
     if not any(a.split("=")[0] in HYDRA_FLAGS for a in argv):
         try:
-            total = check(argv)
+            planned = plan(argv)
         except ConfigError as exc:
             print(f"error: {exc}", file=sys.stderr)
             sys.exit(2)
-        os.environ["SIM_SWEEP_TOTAL"] = str(total)
+        if planned.sweep_dir is not None:
+            sweep = planned.sweep_dir
+            status.clear(sweep)  # an earlier run's outcome is not this one's
+            argv = _with_sweep(argv, planned)
     sys.argv = [sys.argv[0], *argv]
     _hydra_main()
-    if callbacks.LAST_SWEEP:
-        sweep = callbacks.LAST_SWEEP
-        print(sweep["folder"])
-        if sweep.get("report"):
-            print(f"figures: {Path(sweep['folder']) / 'figures'}\nreport: {sweep['report']}")
-        if sweep.get("report_error"):
-            print(f"error: the report could not be built ({sweep['report_error']}); the results are "
-                  f"in {sweep['folder']}; rerun with `sim-report {sweep['folder']}`", file=sys.stderr)
-            sys.exit(1)
-        launch = _launch_error()
-        if launch:
-            total = int(os.environ.get("SIM_SWEEP_TOTAL", "0"))
-            print(f"error: the launcher stopped ({launch}); {sweep['complete']} of {total} points "
-                  f"finished and were collected; run the same command to resume", file=sys.stderr)
-            sys.exit(1)
-        if sweep["failed"]:
-            print(f"error: {sweep['failed']} of {sweep['jobs']} jobs failed; see error.txt in "
-                  + ", ".join(str(Path(sweep['folder']) / j) for j in sweep["failed_jobs"][:5]),
-                  file=sys.stderr)
-            sys.exit(1)
+    if sweep is not None:
+        report_sweep(sweep)
 
 
-def _launch_error() -> str | None:
-    """The error a launcher raised during the last sweep, if any."""
-    return callbacks.LAUNCH_ERROR.get("error")
+def report_sweep(sweep: Path) -> None:
+    """Print a collected sweep's folder and report; exit 1 if it did not all run.
+
+    Reads the sweep's status file (:mod:`sim.runs.status`); a sweep that was not
+    collected (nothing ran) prints nothing.
+    """
+    state = status.read(sweep)
+    if not state.get("collected"):
+        return
+    print(sweep)
+    if state.get("report"):
+        print(f"figures: {sweep / 'figures'}\nreport: {state['report']}")
+    if state.get("report_error"):
+        print(f"error: the report could not be built ({state['report_error']}); the results are "
+              f"in {sweep}; rerun with `sim-report {sweep}`", file=sys.stderr)
+        sys.exit(1)
+    if state.get("launcher_error"):
+        print(f"error: the launcher stopped ({state['launcher_error']}); {state['complete']} of "
+              f"{state.get('planned', 0)} points finished and were collected; run the same command "
+              "to resume", file=sys.stderr)
+        sys.exit(1)
+    if state["failed"]:
+        print(f"error: {state['failed']} of {state['jobs']} jobs failed; see error.txt in "
+              + ", ".join(str(sweep / j) for j in state["failed_jobs"][:5]), file=sys.stderr)
+        sys.exit(1)
 
 
 def collect_main(argv: list[str] | None = None) -> None:
