@@ -17,18 +17,18 @@ PYTHON ?= $(shell for c in python3.12 python3.13 $$HOME/.pyenv/versions/3.12*/bi
 run: $(STAMP)
 	$(BIN)/sim -m experiment=style_comparison
 
-test: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks hydra_plugins
+test: lint
 	$(BIN)/pytest -q
 
 # The fast tier a developer runs while working: the linter and every test not marked slow.
 # `make test` (what CI runs) still runs everything.
-test-fast: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks hydra_plugins
+test-fast: lint
 	$(BIN)/pytest -q -m "not slow"
 
+# The linter over everything, and the type checker over the package ([tool.mypy] in pyproject).
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks hydra_plugins
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import mesa
 import numpy as np
@@ -124,7 +124,7 @@ class GovernanceModel(ModelState):
                                  f"fields; got {', '.join(extra)}")
             rng = scenario.rng if rng is None else rng
         if rng is None:
-            rng = int(np.random.SeedSequence().entropy % (2**63))
+            rng = int(cast(int, np.random.SeedSequence().entropy) % (2**63))
         if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)) or rng < 0:
             raise ValueError(f"rng: must be a non-negative integer seed, got {rng!r}")
         if scenario is not None and scenario.rng is None:

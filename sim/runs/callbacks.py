@@ -43,7 +43,7 @@ class SweepCallback(Callback):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Recreate the thread state after unpickling."""
-        self.__init__(**state)
+        SweepCallback.__init__(self, **state)
 
     def total(self, sweep: Path) -> int:
         """Points the sweep will run: a sweeper's count in the status file, else ``planned``."""

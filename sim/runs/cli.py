@@ -22,7 +22,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import hydra
 from hydra import compose, initialize_config_module
@@ -98,7 +98,7 @@ def _keys_of(group: str, cfg: DictConfig | None = None) -> list[str]:
             with initialize_config_module(config_module="sim.configs", version_base="1.3"):
                 cfg = compose(config_name="config", return_hydra_config=group.startswith("hydra"))
         node = OmegaConf.select(cfg, group)
-        return sorted(node.keys()) if isinstance(node, DictConfig) else []
+        return sorted(str(k) for k in node.keys()) if isinstance(node, DictConfig) else []
     except Exception:  # noqa: BLE001 - only used to enrich a message
         return []
 
@@ -129,9 +129,9 @@ def _axes(overrides: list[str]) -> tuple[list[str], list[tuple[str, list[str]]],
     parser = OverridesParser.create()
     every = parser.parse_overrides(overrides)
     parsed = [o for o in every if not o.key_or_group.startswith("hydra")]
-    own = [o.input_line for o in every
+    own = [str(o.input_line) for o in every
            if o.key_or_group.startswith("hydra") and not o.is_sweep_override()]
-    fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
+    fixed = [str(o.input_line) for o in parsed if not o.is_sweep_override()]
     sweeps = {o.key_or_group: o for o in parsed if o.is_sweep_override()}
     with initialize_config_module(config_module="sim.configs", version_base="1.3"):
         base = compose(config_name="config", overrides=fixed + own, return_hydra_config=True)
@@ -142,9 +142,10 @@ def _axes(overrides: list[str]) -> tuple[list[str], list[tuple[str, list[str]]],
             if o.is_sweep_override():
                 sweeps[key] = o
             else:
-                fixed.append(o.input_line)
+                fixed.append(str(o.input_line))
     groups = [(k, list(o.sweep_string_iterator())) for k, o in sweeps.items() if k in GROUPS]
-    values = [(k, list(o.sweep_iterator())) for k, o in sweeps.items() if k not in GROUPS]
+    values: list[tuple[str, list[Any]]] = [(k, list(o.sweep_iterator())) for k, o in sweeps.items()
+                                           if k not in GROUPS]
     job = None
     if len(fixed) == composed:  # what compose() without the hydra node would give
         job = base.copy()
@@ -211,7 +212,7 @@ def plan(argv: list[str]) -> Plan:
                 except OmegaConfBaseException as exc:
                     raise ConfigError(explain(exc, cfg)) from None
                 try:
-                    jobs.validate(OmegaConf.to_container(point_cfg, resolve=True))
+                    jobs.validate(cast(dict[str, Any], OmegaConf.to_container(point_cfg, resolve=True)))
                 except ValueError as exc:
                     raise ConfigError(str(exc)) from None
                 count += 1
@@ -241,7 +242,7 @@ def _hydra_main(cfg: DictConfig) -> dict[str, float | None] | None:
     """
     logging.getLogger("MESA").setLevel(logging.WARNING)
     hc = HydraConfig.get()
-    plain = OmegaConf.to_container(cfg, resolve=True)
+    plain = cast(dict[str, Any], OmegaConf.to_container(cfg, resolve=True))
     folder = Path(hc.runtime.output_dir)
     multirun = hc.mode == RunMode.MULTIRUN
     job_id = hc.job.override_dirname or hc.runtime.choices.get("scenario", "job")
