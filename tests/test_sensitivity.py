@@ -320,8 +320,9 @@ TINY = yaml.safe_load((ROOT / "sim" / "configs" / "experiment" / "sensitivity.ya
                       )["analysis"]["tiny"]
 
 
-def _sim(sweep: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([SIM, "-m", "experiment=sensitivity", *TINY, f"hydra.sweep.dir={sweep}"],
+def _sim(sweep: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([SIM, "-m", "experiment=sensitivity", *TINY, *extra,
+                           f"hydra.sweep.dir={sweep}"],
                           capture_output=True, text=True, timeout=600, check=False, cwd=sweep.parent)
 
 
@@ -372,3 +373,21 @@ def test_rerun_into_the_same_folder_skips_every_job(tiny_sweep):
     for stage in ("morris", "sobol"):
         assert after[stage]["indices"] == before[stage]["indices"]
         assert after[stage]["X"] == before[stage]["X"]
+
+
+@pytest.mark.slow
+def test_parallel_launcher_gives_the_same_indices(tiny_sweep, tmp_path):
+    """``launcher=local`` runs the whole experiment with the basic launcher's indices.
+
+    Its joblib workers each compose several jobs from the pickled config store.
+    """
+    sweep, first = tiny_sweep
+    assert first.returncode == 0, first.stderr[-2000:]
+    parallel = tmp_path / "parallel"
+    run = _sim(parallel, "launcher=local")
+    assert run.returncode == 0, run.stderr[-2000:]
+    basic = json.loads((sweep / "sensitivity.json").read_text())
+    local = json.loads((parallel / "sensitivity.json").read_text())
+    assert local["status"] == "complete"
+    for stage in ("morris", "sobol"):
+        assert local[stage]["indices"] == basic[stage]["indices"]

@@ -42,7 +42,7 @@ import numpy as np
 from hydra.core.config_store import ConfigStore
 from hydra.plugins.sweeper import Sweeper
 from hydra.types import HydraContext, TaskFunction
-from omegaconf import MISSING, DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from hydra_plugins.sim_salib import checks, design
 from sim.runs import status
@@ -72,11 +72,16 @@ class SobolConf:
 
 @dataclass
 class ContrastConf:
-    """Run each point under two choices of ``key``; the output is ``plus`` minus ``minus``."""
+    """Run each point under two choices of ``key``; the output is ``plus`` minus ``minus``.
+
+    Both empty (the default): no contrast, each point runs once. The node is always there,
+    never ``None``: an optional structured node that a config fills in breaks the second
+    composition in a joblib worker (OmegaConf, after the config store is pickled there).
+    """
 
     key: str = "steering"
-    plus: str = MISSING
-    minus: str = MISSING
+    plus: str = ""
+    minus: str = ""
 
 
 @dataclass
@@ -90,7 +95,7 @@ class SALibSweeperConf:
     _target_: str = "hydra_plugins.sim_salib.SALibSweeper"
     problem: dict[str, Any] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
-    contrast: ContrastConf | None = None
+    contrast: ContrastConf = field(default_factory=ContrastConf)
     morris: MorrisConf = field(default_factory=MorrisConf)
     sobol: SobolConf = field(default_factory=SobolConf)
     conf_level: float = 0.95  # level of every bootstrap CI
@@ -110,7 +115,7 @@ class SALibSweeper(Sweeper):
         super().__init__()
         self.problem = _plain(problem) or {}
         self.outputs = [str(o) for o in (_plain(outputs) or [])]
-        self.contrast = _plain(contrast)
+        self.contrast = _contrast(contrast)
         self.morris = {**vars(MorrisConf()), **(_plain(morris) or {})}
         self.sobol = {**vars(SobolConf()), **(_plain(sobol) or {})}
         self.conf_level, self.resamples = float(conf_level), int(resamples)
@@ -304,6 +309,8 @@ class SALibSweeper(Sweeper):
 
         if self.contrast:
             choices = [self.contrast["plus"], self.contrast["minus"]]
+            if not all(choices):
+                raise ValueError("hydra.sweeper.contrast: set both plus and minus, or neither")
             if choices[0] == choices[1]:
                 raise ValueError("hydra.sweeper.contrast: plus and minus must differ")
             arms = [checks.compose_arm(load, c, [f"{key}={c}"], params) for c in choices]
@@ -322,7 +329,7 @@ def count_jobs(x: np.ndarray, sampled: Sequence[design.Parameter], arms: Sequenc
 def planned_jobs(conf: DictConfig) -> int:
     """Jobs a SALib sweep will launch: Morris's exactly, Sobol's at most ``arms N (k + 2)``."""
     params = design.parse_problem(_plain(conf.problem))
-    contrast = _plain(conf.get("contrast"))
+    contrast = _contrast(conf.get("contrast"))
     arms = [contrast["plus"], contrast["minus"]] if contrast else [""]
     morris = {**vars(MorrisConf()), **(_plain(conf.get("morris")) or {})}
     sobol = {**vars(SobolConf()), **(_plain(conf.get("sobol")) or {})}
@@ -334,6 +341,14 @@ def planned_jobs(conf: DictConfig) -> int:
 def _folder(stage: str, i: int, arm: checks.Arm) -> str:
     """A job's folder: short and the same on every run of the same command."""
     return f"{stage}-{i:05d}" + (f"-{arm.name}" if arm.name else "")
+
+
+def _contrast(node: Any) -> dict[str, str] | None:
+    """The contrast as a plain dict, or ``None`` when it names neither arm."""
+    contrast = _plain(node)
+    if not contrast or not (contrast.get("plus") or contrast.get("minus")):
+        return None
+    return {"key": "steering", "plus": "", "minus": "", **contrast}
 
 
 def _plain(node: Any) -> Any:
