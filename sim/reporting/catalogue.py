@@ -148,8 +148,8 @@ def provenance_line(data: SweepData) -> str:
     commit = (prov.get("git_commit") or "unknown")[:10]
     date = str(prov.get("started") or "unknown date")[:10]
     return (f"From the sweep run on {date} at commit `{commit}`: "
-            f"{data.table['job_id'].nunique()} parameter points × {data.replicates} paired "
-            f"replicates, {data.steps} months.")
+            f"{data.table['job_id'].nunique()} jobs (a parameter point under one style each) × "
+            f"{data.replicates} paired replicates, {data.steps} months.")
 
 
 def findings_section(data: SweepData, findings: list[Finding], page_dir: Path) -> str:
