@@ -46,3 +46,24 @@ def compose_config() -> ComposeConfig:
     of that point receives, at :data:`SHRINK`'s size.
     """
     return _compose
+
+
+@pytest.fixture(scope="session")
+def style_runs():
+    """A tidy table of the three styles, 3 replicates each (200 citizens, 14 months).
+
+    What a collected ``style_comparison`` sweep holds, made once per session; tests that
+    write it into a sweep folder copy it.
+    """
+    import pandas as pd
+
+    from sim import simulate
+    from sim.results import to_tidy
+
+    frames = []
+    for style in ("result_based", "experience_based", "co_creation"):
+        for rep in range(3):
+            frame = simulate(steps=14, seed=rep, steering=style, n_citizens=200)
+            frames.append(to_tidy(frame, job_id=f"steering={style}", replicate=rep, seed=rep,
+                                  steering=style))
+    return pd.concat(frames, ignore_index=True)

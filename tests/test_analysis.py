@@ -152,18 +152,9 @@ HOSTILE = "<script>alert('x')</script> & \"quoted\""
 
 
 @pytest.fixture
-def sweep_folder(tmp_path) -> Path:
+def sweep_folder(tmp_path, style_runs) -> Path:
     """A collected style-comparison sweep with a hostile string in its config."""
-    from sim import simulate
-    from sim.results import to_tidy
-
-    frames = []
-    for style in ("result_based", "experience_based", "co_creation"):
-        for rep in range(3):
-            frame = simulate(steps=14, seed=rep, steering=style, n_citizens=200)
-            frames.append(to_tidy(frame, job_id=f"steering={style}", replicate=rep, seed=rep,
-                                  steering=style))
-    write_atomic(pd.concat(frames, ignore_index=True), tmp_path / "sweep.parquet")
+    write_atomic(style_runs.copy(), tmp_path / "sweep.parquet")
     config = {"seed": 0, "steps": 14, "replicates": 3, "description": HOSTILE,
               "analysis": {"name": "style_comparison", "question": f"Which style? {HOSTILE}",
                            "figures": ["style_comparison_timeseries", "style_comparison_differences"]},

@@ -8,13 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import yaml
 
 from sim.reporting.analysis import analyse_sweep
 from sim.reporting.catalogue import DEFAULT_OUT, NOT_RUN, build_catalogue, experiments
-from sim.results import to_tidy, write_atomic
+from sim.results import write_atomic
 from sim.runs.cli import check
 from sim.scenarios import CONFIG_DIR
 
@@ -51,18 +50,10 @@ def test_tiny_command_is_valid(name):
 
 
 @pytest.fixture
-def results(tmp_path) -> Path:
+def results(tmp_path, style_runs) -> Path:
     """A folder holding one collected style-comparison sweep (3 replicates, 200 citizens)."""
-    from sim import simulate
-
     sweep = tmp_path / "results" / "style_comparison"
-    frames = []
-    for style in ("result_based", "experience_based", "co_creation"):
-        for rep in range(3):
-            frame = simulate(steps=14, seed=rep, steering=style, n_citizens=200)
-            frames.append(to_tidy(frame, job_id=f"steering={style}", replicate=rep, seed=rep,
-                                  steering=style))
-    write_atomic(pd.concat(frames, ignore_index=True), sweep / "sweep.parquet")
+    write_atomic(style_runs.copy(), sweep / "sweep.parquet")
     config = {"seed": 0, "steps": 14, "replicates": 3,
               "analysis": {"name": "style_comparison", "question": "Which style?", "figures": FIGURES}}
     (sweep / "multirun.yaml").write_text(yaml.safe_dump(config))
