@@ -64,6 +64,7 @@ def results(tmp_path, style_runs) -> Path:
     return tmp_path / "results"
 
 
+@pytest.mark.slow
 def test_findings_come_from_the_results(results, tmp_path):
     """A page's findings are its analysis's readings of the newest sweep, with its commit and date."""
     out = tmp_path / "experiments"
@@ -85,6 +86,7 @@ def test_findings_come_from_the_results(results, tmp_path):
     assert before  # the copy had pages to keep
 
 
+@pytest.mark.slow
 def test_tiny_sweeps_do_not_replace_full_size_findings(results, tmp_path):
     """By default a sweep smaller than the experiment's default size is not a finding."""
     out = tmp_path / "experiments"

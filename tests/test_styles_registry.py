@@ -143,6 +143,7 @@ def test_a_style_defined_anywhere_is_selectable_and_runs(sixth_style):
     assert (slider["min"], slider["max"], slider["value"]) == (0.0, 1.0, 0.4)
 
 
+@pytest.mark.slow
 def test_a_style_in_a_new_module_of_the_package_is_discovered(tmp_path):
     """A new file among the policies modules is found by discovery, with nothing else edited."""
     (tmp_path / "frontline.py").write_text(textwrap.dedent('''
