@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from sim.fields import markdown_table
 from sim.reporting.analysis import FIGURES, Finding, SweepData, analyse_sweep
 from sim.reporting.report import find_sweeps
 from sim.results import write_text_atomic
@@ -134,12 +135,10 @@ def _cell(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_table(table: pd.DataFrame) -> str:
+def frame_table(table: pd.DataFrame) -> str:
     """A DataFrame as a Markdown pipe table (numbers to four significant digits)."""
-    head = "| " + " | ".join(_cell(c) for c in table.columns) + " |"
-    rule = "|" + "|".join("---" for _ in table.columns) + "|"
-    rows = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
-    return "\n".join([head, rule, *rows])
+    return markdown_table([_cell(c) for c in table.columns],
+                          [[_cell(v) for v in row] for row in table.itertuples(index=False)])
 
 
 def provenance_line(data: SweepData) -> str:
@@ -163,7 +162,7 @@ def findings_section(data: SweepData, findings: list[Finding], page_dir: Path) -
             parts += [f"![{f.title}]({png.name})", ""]
         parts += [f.reading, ""]
         if f.table is not None and not f.table.empty:
-            parts += [markdown_table(f.table), ""]
+            parts += [frame_table(f.table), ""]
     return "\n".join(parts)
 
 
