@@ -2,12 +2,11 @@
 
 Every style is stepped and must leave exactly the declared fields, with their declared
 dtypes and shapes; the lock itself is shown to refuse (so the first test cannot pass
-because nothing was checked); and nothing below ``sim.model`` imports it.
+because nothing was checked). That nothing below ``sim.model`` imports it is
+``tests/test_layers.py``'s.
 """
 
-import ast
 import dataclasses
-import pathlib
 
 import mesa
 import numpy as np
@@ -28,7 +27,6 @@ from sim.state import (
 )
 from sim.streams import STREAM_KEYS, Streams
 
-SIM = pathlib.Path(sim.model.__file__).parent
 #: Styles and settings that together run every branch of the step: arenas every three
 #: months, a blend, and a reform that switches into co-creation mid-run.
 STYLES = {
@@ -164,60 +162,6 @@ def test_removed_state_stays_removed():
         assert name not in MODEL_DECLARATIONS, name
     assert "preference" in declarations(CitizenState)
     assert "skill" in declarations(ProfessionalState)
-
-
-# ---------------------------------------------------------------- import structure
-def _imports(path: pathlib.Path) -> set[str]:
-    """Modules under ``sim`` that a file imports, including under TYPE_CHECKING."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sim"):
-            found.add(node.module)
-        elif isinstance(node, ast.Import):
-            found |= {a.name for a in node.names if a.name.startswith("sim")}
-    return found
-
-
-def _module_graph() -> dict[str, set[str]]:
-    graph = {}
-    for path in SIM.rglob("*.py"):
-        parts = path.relative_to(SIM.parent).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        graph[name] = _imports(path)
-    return {name: {d for d in deps if d in graph and d != name} for name, deps in graph.items()}
-
-
-def _cycles(graph: dict[str, set[str]]) -> list[set[str]]:
-    """Strongly connected components with more than one module (import circles)."""
-    reach = {}
-    for start in graph:
-        seen, todo = set(), [start]
-        while todo:
-            for nxt in graph[todo.pop()]:
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        reach[start] = seen
-    comps = {frozenset({a} | {b for b in reach[a] if a in reach[b]}) for a in graph}
-    return [set(c) for c in comps if len(c) > 1]
-
-
-def test_cycle_finder_finds_a_circle():
-    """The circle detector is not vacuous: a two-module loop through a third is found."""
-    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
-    assert _cycles(graph) == [{"a", "b", "c"}]
-    assert _cycles({"a": {"b"}, "b": set()}) == []
-
-
-def test_nothing_below_the_model_imports_it_and_there_are_no_circles():
-    """Mechanisms, agents, state and calendar never import sim.model; no import circles."""
-    graph = _module_graph()
-    lower = [n for n in graph if n.startswith(("sim.mechanisms", "sim.agents"))
-             or n in ("sim.state", "sim.calendar", "sim.streams", "sim.params")]
-    assert len(lower) > 10
-    assert [n for n in lower if "sim.model" in graph[n]] == []
-    core = {n: graph[n] & set(lower) | ({"sim.model"} & graph[n]) for n in [*lower, "sim.model"]}
-    assert _cycles(core) == []
 
 
 def test_state_keeps_its_dtypes_with_no_open_cases():
