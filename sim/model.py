@@ -98,11 +98,6 @@ class GovernanceModel(ModelState):
         **params: any field of :class:`~sim.params.ModelParams`.
     """
 
-    #: Phase methods in step order (MODEL.md §3); the docstring above and :meth:`step`
-    #: list the same (tests/test_schedule.py, tests/test_reproducibility.py).
-    PHASES = ("_needs", "_politicians", "_leaders", "_cases", "_time_allocation",
-              "_production", "_measurement", "_citizens", "_arena", "_motivation", "_collect")
-
     def __init__(self, steering: str | SteeringStyle | None = None,
                  steering_params: dict[str, Any] | None = None, preset: str | None = None,
                  rng: int | None = None, scenario: Scenario | str | None = None,

@@ -57,11 +57,6 @@ def test_step_has_no_loop_over_phase_names():
     assert "getattr" not in names
 
 
-def test_phases_constant_matches_the_schedule():
-    """``GovernanceModel.PHASES`` (read by tests and tools) lists the same calls."""
-    assert list(GovernanceModel.PHASES) == step_calls(_step_source())
-
-
 def test_a_reordered_step_is_caught():
     """Swapping two calls in a copy of ``step()`` makes the comparison fail."""
     source = textwrap.dedent(_step_source())
