@@ -203,7 +203,7 @@ class GovernanceModel(ModelState):
         self.mean_resources = float(c.resources.mean())
         # fixed per citizen: cached terms of the citizens' update
         self.sqrt_resources = np.sqrt(c.resources)
-        self.half_resources = VOICE_RESOURCE_WEIGHT * c.resources
+        self.voice_resources = VOICE_RESOURCE_WEIGHT * c.resources
         self.take_up_cache: dict[float, np.ndarray] = {}
         self.arena_metrics: dict[str, float] = {name: np.nan for name in ARENA_METRICS}
         self.arena_metrics["overrides"] = 0.0  # cumulative; stays 0 without arenas

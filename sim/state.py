@@ -318,7 +318,8 @@ class CitizenTerms:
     """Fixed per-citizen terms, cached at build (resources never change)."""
 
     sqrt_resources: np.ndarray = state("float64", "(n_citizens,)", "sqrt(resources)")
-    half_resources: np.ndarray = state("float64", "(n_citizens,)", "resources / 2")
+    voice_resources: np.ndarray = state("float64", "(n_citizens,)",
+                                     "the resources term of voice: VOICE_RESOURCE_WEIGHT x resources")
     mean_resources: float = state("float", "()", "mean resources")
     equity_weights: np.ndarray = state("float64", "(n_citizens,)",
                                        "top-quintile mean minus bottom-quintile mean weights")

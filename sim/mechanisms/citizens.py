@@ -68,7 +68,7 @@ def update_citizens(m: ModelState, lev: Levers) -> None:
     c.coproduction += p.coproduction_rate_per_step * (np.minimum(np.maximum(desired, 0.0), 1.0)
                                                       - c.coproduction)
     c.self_efficacy += EFFICACY_GAIN * np.minimum(support, 1.0) * (1.0 - c.self_efficacy)
-    c.voice += VOICE_RATE_PER_STEP * (VOICE_TRUST_WEIGHT * c.trust + m.half_resources - c.voice)
+    c.voice += VOICE_RATE_PER_STEP * (VOICE_TRUST_WEIGHT * c.trust + m.voice_resources - c.voice)
 
 
 def _take_up(m: ModelState, targeting: float) -> np.ndarray:
