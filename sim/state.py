@@ -96,12 +96,9 @@ def _check_value(owner: str, name: str, decl: Declared, value: Any, dims: dict[s
     if value is None:
         return [] if decl.optional else [f"{owner}.{name}: None, declared {decl.dtype}"]
     if decl.dtype in _NUMPY_DTYPES:
-        if sp.issparse(value):
-            arr_dtype, shape = value.dtype, value.shape
-        elif isinstance(value, np.ndarray):
-            arr_dtype, shape = value.dtype, value.shape
-        else:
+        if not (sp.issparse(value) or isinstance(value, np.ndarray)):
             return [f"{owner}.{name}: {type(value).__name__}, declared a {decl.dtype} array"]
+        arr_dtype, shape = value.dtype, value.shape
         problems = []
         if arr_dtype != np.dtype(decl.dtype):
             problems.append(f"{owner}.{name}: dtype {arr_dtype}, declared {decl.dtype}")
