@@ -29,11 +29,6 @@ DEFAULT_CITIZENS = 300
 DEFAULT_HORIZON = 120
 
 
-def default_style(preset: str) -> str:
-    """The style a scenario sets, else the default style (``result_based``)."""
-    return load_scenario(preset).get("steering", DEFAULT_STYLE)
-
-
 def contrast_style(style: str) -> str:
     """The style to compare ``style`` with: the rival its class names (an unknown name: the default)."""
     cls = STYLES.get(style)
