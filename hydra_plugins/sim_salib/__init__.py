@@ -348,7 +348,7 @@ def _contrast(node: Any) -> dict[str, str] | None:
     contrast = _plain(node)
     if not contrast or not (contrast.get("plus") or contrast.get("minus")):
         return None
-    return {"key": "steering", "plus": "", "minus": "", **contrast}
+    return {**vars(ContrastConf()), **contrast}
 
 
 def _plain(node: Any) -> Any:
