@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from sim.reporting.analysis import analyse_sweep
-from sim.reporting.catalogue import DEFAULT_OUT, NOT_RUN, build_catalogue, experiments
 from sim.results import write_atomic
+from sim.runs.catalogue import DEFAULT_OUT, NOT_RUN, build_catalogue, experiments
 from sim.runs.cli import check
 from sim.scenarios import CONFIG_DIR
 
@@ -106,7 +106,7 @@ def test_new_page_says_not_run(tmp_path):
 def test_command_line_errors_are_one_line(tmp_path):
     """A missing results folder: one line naming it, exit 2, nothing written."""
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "sim.reporting.catalogue", str(tmp_path / "nope"),
+    run = subprocess.run([sys.executable, "-m", "sim.runs.catalogue", str(tmp_path / "nope"),
                           "--out", str(out)], capture_output=True, text=True, check=False)
     assert run.returncode == 2
     assert run.stderr.strip().count("\n") == 0 and run.stderr.startswith("error: results:")

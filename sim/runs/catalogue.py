@@ -28,11 +28,14 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from hydra import compose, initialize_config_module
+from omegaconf import OmegaConf
 
 from sim.fields import markdown_table
 from sim.reporting.analysis import FIGURES, Finding, SweepData, analyse_sweep
 from sim.reporting.report import find_sweeps
 from sim.results import write_text_atomic
+from sim.runs.schema import register
 from sim.scenarios import CONFIG_DIR
 
 #: Where the catalogue lives, beside ``sim/`` in a checkout.
@@ -75,21 +78,27 @@ class Experiment:
 
 
 def experiments(config_dir: Path = Path(CONFIG_DIR)) -> list[Experiment]:
-    """Every experiment with an analysis, in name order, as its config file declares it."""
+    """Every experiment with an analysis, in name order, as Hydra composes it for ``sim``.
+
+    Composed (not read as YAML), so sizes the experiment leaves to the schema's defaults
+    and the sweeper its defaults list selects are what a run gets.
+    """
+    register()
     out = []
-    for path in sorted((config_dir / "experiment").glob("*.yaml")):
-        cfg = yaml.safe_load(path.read_text()) or {}
-        analysis = cfg.get("analysis") or {}
-        if not analysis.get("name"):
-            continue  # a plain sweep (smoke) has no analysis and no findings
-        sweeper = (cfg.get("hydra") or {}).get("sweeper") or {}
-        defaults = [next(iter(d.values())) for d in cfg.get("defaults", []) if isinstance(d, dict)]
-        out.append(Experiment(
-            name=path.stem, question=" ".join(str(analysis["question"]).split()),
-            figures=tuple(analysis.get("figures") or ()), tiny=tuple(analysis.get("tiny") or ()),
-            axes={str(k): str(v) for k, v in (sweeper.get("params") or {}).items()},
-            replicates=int(cfg.get("replicates", 10)), steps=int(cfg.get("steps", 60)),
-            sweeper="salib" if "salib" in defaults else "basic"))
+    with initialize_config_module(config_module="sim.configs", version_base="1.3"):
+        for path in sorted((config_dir / "experiment").glob("*.yaml")):
+            cfg = compose(config_name="config", overrides=[f"experiment={path.stem}"],
+                          return_hydra_config=True)
+            analysis = cfg.analysis
+            if not analysis.name:
+                continue  # a plain sweep (smoke) has no analysis and no findings
+            params = OmegaConf.select(cfg, "hydra.sweeper.params") or {}
+            out.append(Experiment(
+                name=path.stem, question=" ".join(str(analysis.question).split()),
+                figures=tuple(analysis.figures), tiny=tuple(analysis.tiny),
+                axes={str(k): str(v) for k, v in params.items()},
+                replicates=int(cfg.replicates), steps=int(cfg.steps),
+                sweeper="basic" if "params" in cfg.hydra.sweeper else "salib"))
     return out
 
 
