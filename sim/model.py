@@ -25,6 +25,7 @@ from sim.mechanisms.arena import frame_mask, run_arena
 from sim.mechanisms.cases import allocate_cases, hand_off_departures, roll_caseworkers
 from sim.mechanisms.citizens import update_citizens
 from sim.mechanisms.governance import apply_budget, set_budgets, steer
+from sim.mechanisms.legitimacy import QUINTILES, update_legitimacy
 from sim.mechanisms.measurement import INITIAL_KPI, TARGET_OUTPUT, measure
 from sim.mechanisms.metrics import ALL_METRICS, ARENA_METRICS, compute_metrics
 from sim.mechanisms.needs import evolve_needs
@@ -47,9 +48,9 @@ from sim.streams import Streams
 # Mesa logs every step at INFO under "MESA"; keep it quiet unless a user asks.
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
-#: Share of the non-staff budget that buys full service for the initial open need: a
-#: little slack, so the budget binds only when need or a cut pushes it (MODEL.md §10.4).
-SERVICE_BUDGET_USE = 0.9
+#: Share of the non-staff budget that buys the standard service for the initial open
+#: need: all of it, so the budget binds from the start (MODEL.md §10.4).
+SERVICE_BUDGET_USE = 1.0
 #: Every unit's initial code: effort split evenly between quality and output (March 1991).
 INITIAL_CODE = 0.5
 #: Concentration of politicians' priorities ~ Dirichlet(k * initial shares + 1) around the
@@ -77,7 +78,7 @@ class GovernanceModel(ModelState):
     5. time allocation: professionals maximise the multitask utility under the levers;
     6. production: need is resolved and wellbeing follows;
     7. measurement: KPIs with gaming and noise, audit, and the survey;
-    8. citizens: satisfaction, trust, co-production and voice;
+    8. citizens: satisfaction, trust, co-production and voice, then legitimacy;
     9. arena: co-creation arenas, where the style runs them;
     10. motivation: crowding, burnout, turnover and handoffs;
     11. collect: the metrics of MODEL.md §6.
@@ -166,8 +167,10 @@ class GovernanceModel(ModelState):
         self.unit_cost = SERVICE_BUDGET_USE * (1.0 - p.staff_cost_share) * self.base_budget_month / max(
             open_need.sum(), 1e-9)
         self.workload_norm = max(open_need.sum() / n_prof, 1e-9)
-        self.capacity, self.ration = np.ones(d), np.ones(d)
-        self.spending = 0.0
+        self.capacity, self.ration, self.outreach = np.ones(d), np.ones(d), np.zeros(d)
+        self.spending = self.outreach_spending = 0.0
+        self.latent_idx, self.latent_need = np.zeros(0, dtype=np.int64), np.zeros(d)
+        self.complaint_time, self.complaints = np.zeros(n_prof), 0.0
         # leaders, council
         self.code = np.full(d, INITIAL_CODE)
         self.targets = np.full(d, TARGET_OUTPUT)
@@ -189,7 +192,7 @@ class GovernanceModel(ModelState):
         first_arena = self.style.arena(1)
         self.arena_frame = frame_mask(self.domain_names, first_arena) if first_arena else None
         self.arena_now = None
-        self.arena_overrides, self.arena_programme = 0, 0.0
+        self.arena_overrides, self.arena_programme, self.arena_outreach = 0, 0.0, 0.0
         self.arena_record = None
         self.arena_recommendation = None  # budget shares, all domains
         self.arena_panel = np.zeros(0, dtype=np.int64)
@@ -200,6 +203,9 @@ class GovernanceModel(ModelState):
         # equity_gap = wellbeing @ equity_weights (top-quintile mean minus bottom-quintile mean)
         self.equity_weights = top / top.sum() - bottom / bottom.sum()
         self.bottom_weights = bottom / bottom.sum()
+        self.resource_quintile = np.minimum(
+            (np.argsort(np.argsort(c.resources, kind="stable"), kind="stable") * QUINTILES)
+            // c.resources.size, QUINTILES - 1).astype(np.int64)
         self.mean_resources = float(c.resources.mean())
         # fixed per citizen: cached terms of the citizens' update
         self.sqrt_resources = np.sqrt(c.resources)
@@ -323,6 +329,7 @@ class GovernanceModel(ModelState):
 
     def _citizens(self) -> None:
         update_citizens(self, self.levers)
+        update_legitimacy(self)
 
     def _arena(self) -> None:
         if self.arena_now is not None:

@@ -52,6 +52,10 @@ class ModelParams:
         0.44, 0.05, 0.95, unit="trust 0-1", doc="citizens' mean trust at the start",
         basis="design choice: 0.44 ≈ the mean of the former Beta(4, 5); low trust shows as revealed"
               " distrust (P9)")
+    initial_legitimacy: float = bounded(
+        0.5, 0.05, 0.95, unit="legitimacy 0-1",
+        doc="citizens' mean belief in the legitimacy of the municipality's decisions at the start",
+        basis="design choice: the middle of the scale (MODEL.md §10.3)")
     network_k: int = bounded(
         6, 2, 50, integer=True, unit="neighbours", doc="small-world degree (even)",
         basis="small world for word of mouth (MODEL.md §2)")
@@ -134,8 +138,9 @@ class ModelParams:
         0.15, 0.0, 1.0, unit="share per month", doc="case knowledge rebuilt per step",
         basis="design choice")
     wellbeing_need_scale: float = bounded(
-        2.0, 0.01, 100.0, unit="need units", doc="total need that lowers wellbeing to 1/e",
-        basis="design choice")
+        0.3, 0.01, 100.0, unit="need units",
+        doc="need in one domain that halves that domain's part of wellbeing",
+        basis="design choice: the baseline's true outcome near the survey's 0.75 (MODEL.md §10.7)")
     wellbeing_rate_per_step: float = bounded(
         0.2, 0.0, 1.0, unit="share per month", doc="speed at which wellbeing follows needs",
         basis="design choice")
@@ -182,6 +187,45 @@ class ModelParams:
         0.3, 0.0, 1.0, unit="share of citizens",
         doc="share of citizens who see public input as a substitute",
         basis="MODEL.md §4 (substitutes); Jakobsen 2013")
+    # --- legitimacy and take-up (MODEL.md §10.1, §10.3, §10.4) ------------------------
+    legitimacy_rate_per_step: float = bounded(
+        0.05, 0.0, 1.0, unit="share per month",
+        doc="speed at which a client's legitimacy follows how their cases are handled",
+        status="free", basis="assumed: slower than satisfaction, like trust (MODEL.md §10.3)")
+    procedural_weight: float = bounded(
+        0.6, 0.0, 1.0, unit="weight 0-1",
+        doc="weight of procedural (being known, heard) against distributive (served) legitimacy",
+        status="free", basis="Tyler 2006: procedure weighs more than outcome")
+    complaint_per_step: float = bounded(
+        0.05, 0.0, 1.0, unit="complaints per open case per month",
+        doc="complaints and appeals per open case at zero legitimacy (times 1 - legitimacy)",
+        status="free", basis="assumed (MODEL.md §10.3: low legitimacy brings complaints)")
+    complaint_hours: float = bounded(
+        0.05, 0.0, 1.0, unit="share of a month per complaint",
+        doc="professional time one complaint or appeal takes",
+        basis="assumed: about a working day of a 20-day month")
+    compliance_weight: float = bounded(
+        0.3, 0.0, 1.0, unit="share 0-1",
+        doc="share of a plan's progress lost at zero legitimacy (clients follow plans they accept)",
+        status="free", basis="Tyler 2006; Levi, Sacks & Tyler 2009 (compliance follows legitimacy)")
+    take_up_per_step: float = bounded(
+        0.05, 0.0, 1.0, unit="probability per month",
+        doc="chance an average citizen brings a need above the threshold to the municipality",
+        status="free", basis="assumed (MODEL.md §10.1: latent need); rises with resources, "
+                             "trust and legitimacy")
+    outreach_cost: float = bounded(
+        2.0, 0.01, 100.0, unit="unit costs per need",
+        doc="cost of finding all latent need in a domain, per unit of it (service unit costs)",
+        basis="assumed: twice a month of the standard service (finding people is labour-intensive)")
+    arena_legitimacy_rate: float = bounded(
+        0.3, 0.0, 1.0, unit="share per cycle",
+        doc="how far a participant's legitimacy moves toward what an arena cycle showed them",
+        status="free", basis="Esaiasson, Gilljam & Persson 2012 (taking part raises acceptance)")
+    publicity: float = bounded(
+        0.1, 0.0, 1.0, unit="share 0-1",
+        doc="share of an arena's effect on participants that a non-participant who follows it "
+            "sees (times transparency and how much the panel looks like them)",
+        status="free", basis="assumed (MODEL.md §10.3: only what they can observe)")
     # --- professionals (P5) ------------------------------------------------------------
     crowding_out: float = bounded(
         0.00975, 0.0, 5.0, unit="motivation per month",

@@ -140,6 +140,9 @@ class CitizenState(_Locked):
     need: np.ndarray = state("float64", "(n_citizens, n_domains)", "need per domain, >= 0")
     wellbeing: np.ndarray = state("float64", "(n_citizens,)", "true outcome, 0-1, hidden from KPIs")
     trust: np.ndarray = state("float64", "(n_citizens,)", "trust in the municipality, 0-1")
+    legitimacy: np.ndarray = state(
+        "float64", "(n_citizens,)",
+        "belief that the municipality's decisions are rightful (procedural and distributive), 0-1")
     expectation: np.ndarray = state("float64", "(n_citizens,)",
                                     "expected performance (expectancy-disconfirmation)")
     satisfaction: np.ndarray = state("float64", "(n_citizens,)", "satisfaction this month")
@@ -244,13 +247,15 @@ class UnitState:
     capacity: np.ndarray = state("float64", "(n_domains,)",
                                  "share of staff hours the budget pays, 0-1")
     ration: np.ndarray = state("float64", "(n_domains,)",
-                               "share of service demand the budget buys, 0-1")
+                               "service level the budget buys per unit of demand (1: standard)")
     budget_shares: np.ndarray = state("float64", "(n_domains,)", "budget share per domain")
     staff_cost: np.ndarray = state("float64", "(n_domains,)", "monthly wage bill per domain")
     unit_cost: float = state("float", "()", "service cost per unit of open need")
     workload_norm: float = state("float", "()", "initial open need per professional")
     domain_workload: np.ndarray = state("float64", "(n_domains,)",
                                         "open need held per domain (>= 1e-9)")
+    outreach: np.ndarray = state("float64", "(n_domains,)",
+                                 "share of latent need the budget pays to find this month, 0-1")
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -281,6 +286,8 @@ class ArenaState:
     arena_record: dict | None = state("dict", "()", "details of the latest arena cycle", optional=True)
     arena_recommendation: np.ndarray | None = state("float64", "(n_domains,)",
                                              "latest implemented budget shares", optional=True)
+    arena_outreach: float = state("float", "()",
+                                  "share of the framed budget an arena earmarked for outreach")
     arena_panel: np.ndarray = state("int64", "(n_panel,)", "citizens on the standing panel")
     arena_cycle: int = state("int", "()", "arena cycles run")
     arena_metrics: dict = state("dict", "()", "arena metrics, carried between arenas")
@@ -296,6 +303,12 @@ class CaseState:
     open_need: np.ndarray = state("float64", "(n_open,)", "need of each open case")
     open_prof: np.ndarray = state("int32", "(n_open,)", "professional holding each open case")
     open_count: np.ndarray = state("int64", "(n_citizens,)", "open cases per citizen")
+    latent_idx: np.ndarray = state("int64", "(n_latent,)",
+                                   "cells above the need threshold that are not a case, sorted")
+    latent_need: np.ndarray = state("float64", "(n_domains,)", "latent need per domain")
+    complaint_time: np.ndarray = state("float64", "(n_professionals,)",
+                                       "time share taken by complaints this month")
+    complaints: float = state("float", "()", "expected complaints this month per 1,000 citizens")
     complexity: np.ndarray = state("int64", "(n_citizens,)",
                                    "open cases above the need threshold per citizen")
     active_rows: np.ndarray = state("int64", "(n_active,)", "citizens with an open case, sorted")
@@ -322,6 +335,8 @@ class CitizenTerms:
                                        "top-quintile mean minus bottom-quintile mean weights")
     bottom_weights: np.ndarray = state("float64", "(n_citizens,)",
                                        "bottom resource quintile mean weights")
+    resource_quintile: np.ndarray = state("int64", "(n_citizens,)",
+                                          "resource quintile, 0 (lowest) to 4")
     take_up_cache: dict = state("dict", "()", "support take-up weights per targeting level")
     public_input: np.ndarray = state("float64", "(n_citizens,)",
                                      "summed resolved share of a citizen's cases this month")
@@ -334,6 +349,7 @@ class BudgetState:
     base_budget_month: float = state("float", "()", "monthly budget before any cut")
     budget_month: float = state("float", "()", "monthly budget after a cut")
     spending: float = state("float", "()", "spending this month")
+    outreach_spending: float = state("float", "()", "spending on finding latent need this month")
     resolved_total: float = state("float", "()", "need resolved this month")
 
 

@@ -26,15 +26,18 @@
    decided stance). Acceptability and equity describe the latest decision; without one
    the council decides alone and the arena's budget recommendation stands still.
 5. Ratification: politicians override with probability formal_power x electoral_pressure
-   x (1 - openness); an override costs participants' trust and voice, weakly their
-   neighbours' trust, and, as far as the process is transparent, the public's.
+   x (1 - openness).
 6. Implementation: the framed budget moves toward the decision; a package bigger than
    the envelope is ranked and cut (:func:`rank_and_cut`; unfunded promises disappoint);
    a co-production programme paid from the domains' budgets grows with what the arena
-   may decide (resources for citizens, targeted or not as the support lever says);
-   small wins raise participants' trust and voice, failure lowers them, a frame too
-   narrow to matter reads as tokenism; the public sees implemented decisions as far as
-   the process is transparent.
+   may decide (resources for citizens, targeted or not as the support lever says), and
+   an outreach earmark (``scope x decided stance x the latent share of need the
+   participants see among themselves and their neighbours``; :func:`latent_seen`) is paid
+   from the framed budget before the standard service (MODEL.md §10.1, §10.4).
+   What the cycle showed (overridden, undecided, or implemented as far as funded and as
+   far as the frame let it matter) moves participants' legitimacy, and non-participants'
+   only as far as they follow it, the process is transparent and the panel looks like
+   them (:func:`sim.mechanisms.legitimacy.arena_cycle`; no constant bump for the public).
 7. Costs: arena time comes out of framed-domain professionals' time and facilitation out
    of the framed domains' budgets in arena months (applied in phases 4-5); like the
    programme, it can cut staff hours where a budget falls below its wage bill.
@@ -52,6 +55,7 @@ from sim.mechanisms.deliberation import (
     outcome_measures,
     party_utilities,
 )
+from sim.mechanisms.legitimacy import arena_cycle, cycle_value
 from sim.mechanisms.measurement import INITIAL_KPI, LEAGUE_OFFSET
 
 if TYPE_CHECKING:
@@ -94,17 +98,12 @@ STAFF_TRUST = 0.7
 BOUND_LOW, BOUND_HIGH, FACILITATION_WIDENING = 0.1, 0.3, 0.15
 #: Communication effect sizes on cooperation (Balliet 2010).
 COMMUNICATION_D = {"face_to_face": 1.2, "written": 0.46}
-#: Trust and voice changes: override, neighbours of the overridden, small win, failure.
-OVERRIDE_LOSS, NEIGHBOUR_LOSS, WIN_GAIN, FAIL_LOSS = 0.15, 0.02, 0.05, 0.03
 #: Co-production programme funded per implemented decision (support units per citizen),
 #: its ceiling, and its monthly cost as a share of the budget per unit.
 PROGRAMME_STEP, PROGRAMME_MAX, PROGRAMME_COST = 0.02, 0.06, 0.1
-#: Scope at which an arena decides enough to fund a full programme step; below
-#: ``FULL_SCOPE / TOKENISM_DIVISOR`` participants see tokenism and lose trust and voice
-#: (up to TOKENISM_LOSS).
-FULL_SCOPE, TOKENISM_LOSS, TOKENISM_DIVISOR = 0.3, 0.05, 3.0
-#: Population trust change per implemented decision / override, times transparency.
-PUBLIC_GAIN, PUBLIC_LOSS = 0.01, 0.02
+#: Scope at which an arena decides enough to fund a full programme step and to show
+#: participants a decision that matters; a narrower frame shows them less (tokenism).
+FULL_SCOPE = 0.3
 
 
 def frame_mask(domain_names: list[str], settings: ArenaSettings) -> np.ndarray:
@@ -129,6 +128,24 @@ def local_knowledge(m: ModelState, row: int, frame: np.ndarray) -> np.ndarray:
     blocking = need * (1.0 + (need > m.p.need_threshold) @ m.links[np.ix_(frame, frame)])
     total = blocking.sum(axis=0)
     return total / total.sum() if total.sum() > 0 else np.full(frame.size, 1.0 / frame.size)
+
+
+def latent_seen(m: ModelState, citizens: np.ndarray, frame: np.ndarray) -> float:
+    """Share of need above the threshold that is latent, as the participants see it.
+
+    Each participant knows their own needs and their network neighbours' (latent ones
+    included, which no frontline report holds): the latent share of that pooled need in
+    the frame. 0 without participants or need.
+    """
+    if citizens.size == 0:
+        return 0.0
+    adj = m.citizens.neighbours
+    people = np.unique(np.concatenate([citizens, adj[citizens].indices]))
+    need = m.citizens.need[people][:, frame]
+    above = need > m.p.need_threshold
+    latent = above & (m.citizens.assigned[people][:, frame] == m.n_professionals)
+    total = float((need * above).sum())
+    return float((need * latent).sum()) / total if total > 0.0 else 0.0
 
 
 def rank_and_cut(status: np.ndarray, decision: np.ndarray, movable: float, envelope: float
@@ -276,34 +293,22 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
     if overridden:
         m.arena_overrides += 1
         influence = 0.0  # an overridden recommendation moves nothing
-        _shift(c.trust, np.arange(c.trust.size), -PUBLIC_LOSS * s.transparency)
-        _shift(c.trust, citizens, -OVERRIDE_LOSS)
-        _shift(c.voice, citizens, -OVERRIDE_LOSS)
-        adj = c.neighbours
-        neighbours = np.concatenate([adj.indices[adj.indptr[i]:adj.indptr[i + 1]] for i in citizens]
-                                    ) if n_cit else np.zeros(0, dtype=int)
-        _shift(c.trust, neighbours, -NEIGHBOUR_LOSS)
 
     # 6. implementation (rank and cut to the envelope)
     implemented = 0.0
+    scope_weight = min(1.0, s.scope / FULL_SCOPE)  # what the arena may decide
     if success and not overridden:
         target, implemented = rank_and_cut(status, decision, s.scope * framed_total, s.envelope)
         shares[frame] = (1.0 - s.scope) * shares[frame] + s.scope * framed_total * target
         m.budget_shares = shares / shares.sum()
         m.arena_recommendation = m.budget_shares.copy()
-        weight = implemented * min(1.0, s.scope / FULL_SCOPE)  # what the arena may decide
-        m.arena_programme = min(PROGRAMME_MAX, m.arena_programme + PROGRAMME_STEP * weight)
-        _shift(c.trust, np.arange(c.trust.size), PUBLIC_GAIN * s.transparency * implemented)
-        disappointment = s.scope * (1.0 - implemented)
-        _shift(c.trust, citizens, WIN_GAIN * implemented - OVERRIDE_LOSS * disappointment)
-        _shift(c.voice, citizens, WIN_GAIN * (implemented - disappointment))
-    if s.scope < FULL_SCOPE / TOKENISM_DIVISOR:  # tokenism: a frame too narrow to matter
-        token = TOKENISM_LOSS * (1.0 - TOKENISM_DIVISOR * s.scope / FULL_SCOPE)
-        _shift(c.trust, citizens, -token)
-        _shift(c.voice, citizens, -token)
-    elif not success:
-        _shift(c.trust, citizens, -FAIL_LOSS)
-        _shift(c.voice, citizens, -FAIL_LOSS)
+        m.arena_programme = min(PROGRAMME_MAX,
+                                m.arena_programme + PROGRAMME_STEP * implemented * scope_weight)
+        # a kind of help no frontline report asks for: finding the latent need they see
+        m.arena_outreach = s.scope * outcome * latent_seen(m, citizens, frame)
+    # what the cycle showed: participants' legitimacy, others' as far as they can see it
+    value = cycle_value(success, overridden, implemented, scope_weight)
+    arena_cycle(m, citizens, value, s.transparency)
 
     m.arena_metrics.update({
         "participation": float(accepted.mean()),
@@ -316,6 +321,7 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
     })
     m.arena_record = {"invited": invited, "accepted": accepted, "citizens": citizens,
                       "success": success, "overridden": overridden, "implemented": implemented,
+                      "value": value,
                       "decision": decision, "status": status, "conflict": conflict,
                       "party_utility": party_utilities(np.array([outcome]), initial, parties),
                       "citizen_view": citizen_view, "council_view": council_view,
@@ -324,8 +330,3 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
                       "resource_skew": float(c.resources[citizens].mean() - m.mean_resources)
                       if n_cit else np.nan}
 
-
-def _shift(values: np.ndarray, rows: np.ndarray, delta: float) -> None:
-    """Add ``delta`` to ``values[rows]`` and keep them in [0, 1]."""
-    if rows.size:
-        values[rows] = np.clip(values[rows] + delta, 0.0, 1.0)

@@ -8,6 +8,11 @@ above ``team_threshold`` open needs, drawn into the style's ``team_cases`` share
 one coordinating professional and one plan; the team's internal reassignments are not
 handoffs the citizen meets and lose a quarter as much information.
 
+A need above the threshold becomes a case only when the citizen brings it forward
+(:func:`take_up`: resources, trust and legitimacy) or outreach finds it; until then it is
+latent: unserved, spilling into linked domains, and invisible to frontline reports
+(MODEL.md §10.1). The build opens every need of the initial population.
+
 Open cases are kept as a compact list of flat cell indices (citizen * D + domain), so
 the per-step work scales with open cases rather than with citizens x domains.
 """
@@ -23,6 +28,9 @@ from sim.calendar import window_slot
 if TYPE_CHECKING:
     from sim.state import ModelState
 
+#: Midpoint of resources, trust and legitimacy (0-1 each): an average citizen comes
+#: forward at ``take_up_per_step``.
+TAKE_UP_MIDPOINT = 0.5
 #: Share of the handoff information loss that a team's shared plan still suffers.
 TEAM_LOSS_FACTOR = 0.25
 #: A case closes when its need falls below this share of the opening threshold (a gap
@@ -34,6 +42,39 @@ def _random_professional(m: ModelState, domains: np.ndarray, u: np.ndarray) -> n
     """Pick a professional of each domain in ``domains`` from uniforms ``u``."""
     start, count = m.domain_start[domains], m.domain_count[domains]
     return (start + np.minimum((u * count).astype(np.int64), count - 1)).astype(np.int32)
+
+
+def take_up(m: ModelState) -> np.ndarray:
+    """Per citizen: the chance this month of bringing a need above the threshold forward.
+
+    ``take_up_per_step`` times the mean of resources, trust and legitimacy over its
+    midpoint 0.5 (MODEL.md §10.1): the resourceful know their way in, those who doubt the
+    municipality stay away. Capped at 1.
+    """
+    c = m.citizens
+    belief = (c.resources + c.trust + c.legitimacy) / (3.0 * TAKE_UP_MIDPOINT)
+    return np.minimum(m.p.take_up_per_step * belief, 1.0)
+
+
+def come_forward(m: ModelState, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Split the cells of ``pool`` above the threshold without a case into (opening, latent).
+
+    A citizen comes forward with probability :func:`take_up`, or is found by the domain's
+    outreach (``m.outreach``, bought with what the budget leaves after services):
+    ``1 - (1 - take_up) * (1 - outreach)``. One uniform per citizen is drawn every month
+    from the ``take_up`` stream whatever the state, so paired runs stay paired.
+    """
+    c = m.citizens
+    n, n_domains = c.need.shape
+    u = m.streams.take_up.random(n)
+    need, assigned = c.need.reshape(-1), c.assigned.reshape(-1)
+    pool = np.unique(pool)
+    pool = pool[(np.take(need, pool) > m.p.need_threshold)
+                & (np.take(assigned, pool) == m.n_professionals)]
+    rows = pool // n_domains
+    chance = 1.0 - (1.0 - np.take(take_up(m), rows)) * (1.0 - np.take(m.outreach, pool - rows * n_domains))
+    comes = np.take(u, rows) < chance
+    return pool[comes], pool[~comes]
 
 
 def allocate_cases(m: ModelState, team_cases: float, candidates: np.ndarray | None) -> None:
@@ -63,11 +104,16 @@ def allocate_cases(m: ModelState, team_cases: float, candidates: np.ndarray | No
     closed = idx[closing]
     assigned[closed] = nobody
     ended = np.bincount(closed // n_domains, minlength=n) * ~was_team
-    if candidates is None:
+    if candidates is None:  # the build: the municipality knows every need of its clients
         candidates = np.arange(need.size)
-    candidates = candidates[(np.take(need, candidates) > thr)
-                            & (np.take(assigned, candidates) == nobody)]
-    opening = np.unique(candidates)
+        opening = np.unique(candidates[(np.take(need, candidates) > thr)
+                                       & (np.take(assigned, candidates) == nobody)])
+        latent = np.zeros(0, dtype=np.int64)
+    else:
+        opening, latent = come_forward(m, np.concatenate([m.latent_idx, candidates]))
+    m.latent_idx = latent
+    m.latent_need = np.bincount(latent % n_domains, np.take(need, latent),
+                                minlength=n_domains).astype(np.float64, copy=False)
     # sorted cells keep the gathers over open cases cache-friendly
     idx = np.sort(np.concatenate([idx[~closing], opening]), kind="stable")
     rows = idx // n_domains
@@ -91,9 +137,9 @@ def allocate_cases(m: ModelState, team_cases: float, candidates: np.ndarray | No
     info[opening] = 1.0
     ended += np.bincount(moved_rows, minlength=n) * ~in_team
 
-    # Team citizens meet one coordinator: the professional of their largest need.
+    # Team citizens meet one coordinator: the professional of their largest open case.
     new_coord = np.flatnonzero(in_team & (c.coordinator == nobody))
-    lead = c.need[new_coord].argmax(axis=1)
+    lead = np.where(c.assigned[new_coord] < nobody, c.need[new_coord], -1.0).argmax(axis=1)
     c.coordinator[new_coord] = c.assigned[new_coord, lead]
     c.coordinator[~in_team] = nobody
     c.ended_now += ended.astype(np.uint8)

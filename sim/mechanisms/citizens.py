@@ -5,7 +5,8 @@
   Perceived performance is wellbeing less the burden of uncoordinated plans (P7).
 * Trust moves toward satisfaction, faster down than up (asymmetric; Slovic 1993), and is
   pulled weakly toward network neighbours' trust (word of mouth on a small world).
-* Co-production rises with resources, self-efficacy and trust and with the support
+* Co-production rises with resources, self-efficacy, trust and legitimacy (their mean)
+  and with the support
   professionals give (Ostrom 1996; Jakobsen 2013); where citizens see public input as a
   substitute, more public effort lowers their own. Untargeted support is taken up in
   proportion to resources and so widens inequity; targeted support reaches low-resource
@@ -32,13 +33,13 @@ PLAN_BURDEN = 0.03
 SUPPORT_EFFECT = 6.0
 #: Self-efficacy gained per unit of co-production support per step.
 EFFICACY_GAIN = 0.05
-#: Trust's part in desired co-production: ``BASE + WEIGHT * trust`` (distrustful citizens
-#: still co-produce at 0.4 of the trusting; assumed).
+#: Belief's part in desired co-production: ``BASE + WEIGHT * (trust + legitimacy) / 2``
+#: (citizens who doubt the municipality still co-produce at 0.4 of the others; assumed).
 COPRODUCTION_TRUST_BASE, COPRODUCTION_TRUST_WEIGHT = 0.4, 0.6
 #: Own co-production given up per unit of public input, where citizens see it as a
 #: substitute.
 SUBSTITUTION_EFFECT = 0.3
-#: Monthly rate at which voice moves toward its target (trust and resources).
+#: Monthly rate at which voice moves toward its target (trust, legitimacy and resources).
 VOICE_RATE_PER_STEP = 0.05
 
 
@@ -62,13 +63,14 @@ def update_citizens(m: ModelState, lev: Levers) -> None:
     support = np.bincount(m.open_rows, support_d[m.open_cols], minlength=n_open.size)
     support = (support / n_open + m.arena_programme) * take_up
     public = m.public_input * c.substitutes
+    belief = 0.5 * (c.trust + c.legitimacy)  # trusting the competence, accepting the decisions
     desired = (m.sqrt_resources * c.self_efficacy
-               * (COPRODUCTION_TRUST_BASE + COPRODUCTION_TRUST_WEIGHT * c.trust)
+               * (COPRODUCTION_TRUST_BASE + COPRODUCTION_TRUST_WEIGHT * belief)
                + SUPPORT_EFFECT * support - SUBSTITUTION_EFFECT * public)
     c.coproduction += p.coproduction_rate_per_step * (np.minimum(np.maximum(desired, 0.0), 1.0)
                                                       - c.coproduction)
     c.self_efficacy += EFFICACY_GAIN * np.minimum(support, 1.0) * (1.0 - c.self_efficacy)
-    c.voice += VOICE_RATE_PER_STEP * (VOICE_TRUST_WEIGHT * c.trust + m.voice_resources - c.voice)
+    c.voice += VOICE_RATE_PER_STEP * (VOICE_TRUST_WEIGHT * belief + m.voice_resources - c.voice)
 
 
 def _take_up(m: ModelState, targeting: float) -> np.ndarray:

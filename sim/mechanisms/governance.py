@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 #: Weight of the council's own priorities against the signals it watches.
 PRIORITY_WEIGHT = 0.4
+#: Most service a case can absorb, relative to the standard the initial budget buys
+#: (assumed: more hours and better offers help, but a case cannot use unbounded service).
+MAX_SERVICE_LEVEL = 3.0
 #: Noise (relative) in frontline reports of need.
 REPORT_NOISE = 0.1
 #: Mean KPI over the year at which a unit counts as on target and its target ratchets
@@ -69,10 +72,17 @@ def set_budgets(m: ModelState, lev: Levers) -> None:
 
 
 def apply_budget(m: ModelState) -> None:
-    """Monthly: staff capacity and service rationing from the domain budgets (in place).
+    """Monthly: staff capacity, service level and outreach from the domain budgets (in place).
 
-    Spending never exceeds the budget: staff hours shrink when a domain's budget is below
-    its wage bill, and services are bought only with what is left.
+    Spending never exceeds the budget, and unspent money is not free slack (MODEL.md
+    §10.4): staff hours shrink when a domain's budget is below its wage bill; an arena's
+    outreach earmark (``arena_outreach``, a share of the framed domains' budget) is paid
+    first, a prioritisation toward latent need at the expense of open cases; the standard
+    service for open cases is bought with what is left; what remains buys more service
+    per case (caseworkers ask for their own clients) up to :data:`MAX_SERVICE_LEVEL`; only
+    the rest pays outreach that finds latent need; and what a domain cannot use goes to
+    the others. Under a cut, outreach and extra service give first, then the standard
+    service is rationed. ``ration`` is the service level per unit of demand.
     """
     p = m.p
     cut = p.budget_cut if m.steps >= p.budget_cut_step else 0.0
@@ -90,9 +100,35 @@ def apply_budget(m: ModelState) -> None:
     staff = m.staff_cost * m.capacity
     work = m.domain_workload
     demand = m.unit_cost * work
-    purchased = np.minimum(demand, np.maximum(budget_d - staff, 0.0))
-    m.ration = purchased / np.maximum(demand, 1e-12)
-    m.spending = float((staff + purchased).sum()) + facilitation + programme
+    money = np.maximum(budget_d - staff, 0.0)
+    reach = m.p.outreach_cost * m.unit_cost * m.latent_need
+    # an arena's outreach earmark comes first, from the framed domains, where latent need is
+    earmark = np.zeros_like(money)
+    if m.arena_outreach > 0.0 and m.arena_frame is not None:
+        framed = m.latent_need * m.arena_frame
+        if framed.sum() > 0.0:
+            pot = m.arena_outreach * float(budget_d @ m.arena_frame)
+            earmark = np.minimum(np.minimum(pot * framed / framed.sum(), reach), money)
+    standard = np.minimum(demand, money - earmark)
+    # what is left buys more service for the open cases, whose caseworkers ask for it, up
+    # to MAX_SERVICE_LEVEL times the standard; only what remains then finds latent need
+    extra = np.minimum(money - earmark - standard, (MAX_SERVICE_LEVEL - 1.0) * demand)
+    outreach = earmark + np.minimum(money - earmark - standard - extra, reach - earmark)
+    # what a domain cannot use goes to the others (virement), first to their latent need,
+    # then to their service up to the same ceiling, in proportion to what each can absorb
+    pool = float((money - standard - extra - outreach).sum())
+    for room, spent in ((reach - outreach, outreach), ((MAX_SERVICE_LEVEL - 1.0) * demand - extra,
+                                                       extra)):
+        room = np.maximum(room, 0.0)
+        if pool > 0.0 and room.sum() > 0.0:
+            given = room * min(1.0, pool / float(room.sum()))
+            spent += given
+            pool -= float(given.sum())
+    m.ration = (standard + extra) / np.maximum(demand, 1e-12)
+    m.outreach = np.where(reach > 1e-12, outreach / np.maximum(reach, 1e-12), 0.0)
+    m.outreach_spending = float(outreach.sum())
+    m.spending = (float((staff + standard + extra).sum()) + m.outreach_spending + facilitation
+                  + programme)
 
 
 def steer(m: ModelState, lev: Levers) -> None:

@@ -31,6 +31,8 @@ METRICS: dict[str, str] = {
     "gaming_share": "share of professionals' time spent gaming",
     "motivation": "mean intrinsic motivation of professionals",
     "citizen_trust": "mean citizen trust",
+    "legitimacy": "mean citizen belief in the legitimacy of the municipality's decisions",
+    "complaints": "expected complaints and appeals per 1,000 citizens this month",
     "caseworkers_complex": "mean caseworkers met in 12 months (current + ended relations), "
                            ">= 4 needs",
     "plans_complex": "mean open plans, citizens with >= 4 needs",
@@ -56,6 +58,9 @@ EXTRA_METRICS: dict[str, str] = {
     "quality_share": "share of professional time on quality work",
     "outcome_bottom_quintile": "mean wellbeing of the lowest resource quintile",
     "outcome_complex": "mean wellbeing of citizens with >= 4 needs",
+    "latent_share": "share of need above the case threshold that is not a case (latent)",
+    "outreach_share": "share of the budget spent finding latent need",
+    "complaint_time": "share of professional time taken by complaints and appeals",
 }
 
 #: Arena metrics: NaN until an arena has run (acceptability and equity until the first
@@ -76,6 +81,7 @@ def compute_metrics(m: ModelState) -> dict[str, float]:
     complex_mask = m.complexity >= COMPLEX_NEEDS
     rows = min(m.steps, m.kpi_history.shape[0])
     school = m.open_rows[m.open_cols == 0]
+    latent, thr = float(m.latent_need.sum()), m.p.need_threshold
     school_quality = pro.time[m.domain_start[0]:m.domain_start[1], QUALITY].sum() / m.domain_count[0]
     return {
         "true_outcome": true_outcome,
@@ -86,6 +92,8 @@ def compute_metrics(m: ModelState) -> dict[str, float]:
         "gaming_share": float(time_share[GAMING]),
         "motivation": _mean(pro.intrinsic_motivation),
         "citizen_trust": _mean(c.trust),
+        "legitimacy": _mean(c.legitimacy),
+        "complaints": m.complaints,
         "caseworkers_complex": _mean(c.caseworkers[complex_mask]),
         "plans_complex": _mean(c.plans[complex_mask]),
         **m.arena_metrics,
@@ -99,6 +107,10 @@ def compute_metrics(m: ModelState) -> dict[str, float]:
         "quality_share": float(time_share[QUALITY]),
         "outcome_bottom_quintile": float(w @ m.bottom_weights),
         "outcome_complex": _mean(w[complex_mask]),
+        "latent_share": latent / (latent + float(m.open_need @ (m.open_need > thr)))
+        if latent > 0.0 else 0.0,
+        "outreach_share": m.outreach_spending / m.budget_month,
+        "complaint_time": _mean(m.complaint_time),
     }
 
 

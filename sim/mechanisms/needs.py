@@ -4,7 +4,7 @@ Shocks come from the ``needs`` stream in a shape that does not depend on the mod
 state, so every steering style sees the same shocks for the same seed. Sizes scale with
 the citizen's frailty, which keeps the heavy tail of need over time (Deloitte 2017: 1% of
 citizens account for ~30% of welfare spending). Unmet need above the case threshold in an
-open case (up to one threshold's worth) adds to the need in linked domains (cross-domain
+open case or latent (up to one threshold's worth) adds to the need in linked domains (cross-domain
 interaction; MODEL.md §4).
 Need per domain is capped at ``need_max``.
 """
@@ -33,13 +33,15 @@ def evolve_needs(m: ModelState) -> np.ndarray:
     flat = c.need.reshape(-1)
     cells, sizes = draw_shocks(m.streams.needs, flat.size, p.shock_per_step, p.need_scale)
     np.add.at(flat, cells, c.frailty[cells // n_domains] * sizes)
-    idx, rows = m.open_idx, m.open_rows
+    idx = np.concatenate([m.open_idx, m.latent_idx])  # open cases and latent need both spill
     excess = np.minimum(np.maximum(np.take(flat, idx) - p.need_threshold, 0.0), p.need_threshold)
     flat *= 1.0 - p.need_decline_per_step
-    spilling = np.flatnonzero(excess)
-    cols = np.take(m.open_cols, spilling)
-    targets = (np.take(rows, spilling) * n_domains)[:, None] + np.take(m.link_list, cols, axis=0)
-    amounts = (p.link_worsening_per_step * np.take(excess, spilling))[:, None] * np.take(
+    spilling = np.take(idx, np.flatnonzero(excess))
+    rows = spilling // n_domains
+    cols = spilling - rows * n_domains
+    excess = excess[excess > 0.0]
+    targets = (rows * n_domains)[:, None] + np.take(m.link_list, cols, axis=0)
+    amounts = (p.link_worsening_per_step * excess)[:, None] * np.take(
         m.link_weight, cols, axis=0)
     targets, amounts = targets.reshape(-1), amounts.reshape(-1)
     np.add.at(flat, targets, amounts)

@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.calendar import MONTHS_PER_YEAR
+from sim.mechanisms.production import wellbeing_index
 from sim.params import ModelParams
 from sim.state import TIME_USES, CitizenState, ProfessionalState
 
@@ -39,7 +40,8 @@ TRUST_CONCENTRATION = 9.0
 PREFERENCE_NOISE = 0.1
 #: Initial co-production per unit of resources (the steady state is found in the run).
 INITIAL_COPRODUCTION = 0.3
-#: Voice's targets: weights of trust and of resources (equal; assumed).
+#: Voice's targets: weights of trust and legitimacy (their mean) and of resources (equal;
+#: assumed).
 VOICE_TRUST_WEIGHT, VOICE_RESOURCE_WEIGHT = 0.5, 0.5
 #: Skill outside a professional's own domain (own domain: 1; MODEL.md §2 "others low").
 OTHER_DOMAIN_SKILL = 0.3
@@ -141,18 +143,23 @@ def build_citizens(p: ModelParams, n_prof: int, rng: np.random.Generator,
     noise = rng.normal(0.0, PREFERENCE_NOISE, (n, d))
     pref = np.clip(need / (need.sum(axis=1, keepdims=True) + 1e-9) + noise, 0.0, None)
     pref /= pref.sum(axis=1, keepdims=True) + 1e-12
-    wellbeing = np.exp(-need.sum(axis=1) / p.wellbeing_need_scale)
+    wellbeing = wellbeing_index(need, p.wellbeing_need_scale)
     adj = small_world(n, p.network_k, p.network_p, net_rng)
     degree = np.asarray(adj.sum(axis=1)).ravel()
     neighbours = sp.diags(1.0 / np.maximum(degree, 1.0)) @ adj
+    self_efficacy = rng.beta(*SELF_EFFICACY_BETA, n)
+    substitutes, team_draw = rng.random(n) < p.coproduction_substitution, rng.random(n)
+    legitimacy = rng.beta(TRUST_CONCENTRATION * p.initial_legitimacy,
+                          TRUST_CONCENTRATION * (1.0 - p.initial_legitimacy), n)
     return CitizenState(
-        frailty=frailty, need=need, wellbeing=wellbeing, trust=trust,
+        frailty=frailty, need=need, wellbeing=wellbeing, trust=trust, legitimacy=legitimacy,
         expectation=wellbeing.copy(), satisfaction=wellbeing.copy(), resources=resources,
-        self_efficacy=rng.beta(*SELF_EFFICACY_BETA, n),
+        self_efficacy=self_efficacy,
         coproduction=INITIAL_COPRODUCTION * resources,
-        voice=np.clip(VOICE_TRUST_WEIGHT * trust + VOICE_RESOURCE_WEIGHT * resources, 0.0, 1.0),
+        voice=np.clip(VOICE_TRUST_WEIGHT * 0.5 * (trust + legitimacy)
+                      + VOICE_RESOURCE_WEIGHT * resources, 0.0, 1.0),
         preference=pref,
-        substitutes=rng.random(n) < p.coproduction_substitution, team_draw=rng.random(n),
+        substitutes=substitutes, team_draw=team_draw,
         assigned=np.full((n, d), n_prof, dtype=np.int32),
         coordinator=np.full(n, n_prof, dtype=np.int32), info=np.ones((n, d)),
         ended_by_month=np.zeros((MONTHS_PER_YEAR, n), dtype=np.uint8), ended_now=np.zeros(n, dtype=np.uint8),

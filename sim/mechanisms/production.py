@@ -8,12 +8,17 @@ Production is non-linear: per case, the share of need resolved in a step is
 where ``x`` is quality-weighted effort per unit of need of the case's professional, ``H``
 the cap from need in linked domains (h(n) = 1 / (1 + min(n / cap, 1)) per linked domain:
 need in a linked domain can at most halve progress),
-``info`` what survived handoffs, ``ration`` the share of the service budget available, and
+``info`` what survived handoffs, ``ration`` the service level the budget buys
+(:func:`service_factor`), and
 ``school`` the inclusion effect. Quality-weighted effort combines measured output and
 quality time in a CES with exponent 1/2, weighted by the angle between the KPI and the
 true goal (Baker 2002): each input raises the other's marginal product, and time on
 output alone counts only cos^2(angle) of its value.
-Wellbeing follows what the needs leave, ``exp(-sum(need) / scale)``.
+``compliance`` is ``1 - compliance_weight * (1 - legitimacy)``: clients follow plans they
+accept (Tyler 2006). Wellbeing follows what the needs leave, the mean over domains of
+``1 / (1 + need / scale)`` (:func:`wellbeing_index`).
+Complaints and appeals (``complaint_per_step * (1 - legitimacy)`` per open case) take
+``complaint_hours`` each from the caseworker's month before time is allocated.
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ BENEFIT_SCALE = 0.8
 #: Most effort one unit of need can absorb, relative to the initial workload norm: a case
 #: cannot be worked faster than its service allows, however light the caseload.
 MAX_EFFORT_PER_NEED = 1.5
+#: Returns to service above the standard level, per unit (assumed diminishing: half).
+SERVICE_RETURNS = 0.5
 #: Most of a case's need that can be resolved in one month.
 MAX_RESOLVED_SHARE = 0.5
 #: Share of the linked-need cap a team lifts by working linked needs together.
@@ -63,6 +70,24 @@ NO_GAMING_BENEFIT = -1.0
 #: Lightest caseload counted in effort per need, as a share of the workload norm (a nearly
 #: empty caseload does not give unbounded effort per case).
 MIN_WORKLOAD_SHARE = 0.1
+
+
+def wellbeing_index(need: np.ndarray, scale: float) -> np.ndarray:
+    """Wellbeing each citizen's needs allow: the mean over domains of ``1 / (1 + need / scale)``.
+
+    Each domain counts for its share, so a citizen with needs in four domains gains from
+    every one that is served and never sits at a floor near zero (MODEL.md §10.7).
+    """
+    return (1.0 / (1.0 + need / scale)).mean(axis=1)
+
+
+def service_factor(level: np.ndarray) -> np.ndarray:
+    """Production factor of the service level per case: full below the standard, then less.
+
+    ``min(level, 1) + SERVICE_RETURNS * max(level - 1, 0)``: rationing cuts progress one for
+    one; service above the standard helps at diminishing returns.
+    """
+    return np.minimum(level, 1.0) + SERVICE_RETURNS * np.maximum(level - 1.0, 0.0)
 
 
 def quality_effort(t_out: np.ndarray, t_qual: np.ndarray, angle_deg: float) -> np.ndarray:
@@ -104,10 +129,17 @@ def allocate(m: ModelState, lev: Levers) -> None:
     benefit *= BENEFIT_SCALE
     admin = min(lev.documentation + lev.audit * p.audit_hours, 1.0)
     available = np.full(pro.domain.size, max(1.0 - admin, 0.0))
+    # complaints and appeals from clients who doubt the decisions take caseworkers' time
+    per_case = p.complaint_per_step * (1.0 - np.take(m.citizens.legitimacy, m.open_rows))
+    n = pro.domain.size
+    m.complaint_time = np.minimum(
+        p.complaint_hours * np.bincount(m.open_prof, per_case, minlength=n + 1)[:n], 1.0)
+    m.complaints = 1000.0 * float(per_case.sum()) / m.citizens.legitimacy.size
+    available -= m.complaint_time
     if m.arena_now is not None:  # arena hours come out of framed-domain professionals' time
         assert m.arena_frame is not None  # step() frames every arena it runs
         available -= m.arena_now.arena_time * m.arena_frame[pro.domain]
-        np.maximum(available, 0.0, out=available)
+    np.maximum(available, 0.0, out=available)
     shares = allocate_time(benefit, p.effort_substitutability, available)
     pro.time[:, [OUTPUT, QUALITY, COORDINATION, GAMING, SUPPORT]] = shares
     pro.time[:, DOCUMENTATION] = admin
@@ -142,7 +174,8 @@ def produce(m: ModelState, lev: Levers) -> None:
     known = np.take(info, idx)
     at = np.take(m.row_pos, rows) * p.n_domains + cols
     share = np.take(per_prof, assigned) * np.take(cap.reshape(-1), at) * known
-    share *= (m.ration * school)[cols] * copro
+    share *= (service_factor(m.ration) * school)[cols] * copro
+    share *= 1.0 - p.compliance_weight * (1.0 - np.take(c.legitimacy, rows))
     np.minimum(share, MAX_RESOLVED_SHARE, out=share)
     before = m.open_need
     resolved = before * share
@@ -154,5 +187,5 @@ def produce(m: ModelState, lev: Levers) -> None:
     m.public_input = np.bincount(rows, share, minlength=n).astype(np.float64, copy=False)
     m.client_gain = np.bincount(assigned, resolved, minlength=m.n_professionals + 1)[:-1].astype(
         np.float64, copy=False)
-    target = np.exp(-(c.need @ m.ones_domains) / p.wellbeing_need_scale)
+    target = wellbeing_index(c.need, p.wellbeing_need_scale)
     c.wellbeing += p.wellbeing_rate_per_step * (target - c.wellbeing)
