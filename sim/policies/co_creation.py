@@ -37,8 +37,8 @@ class ArenaSettings:
                                   doc="φ, widens confidence bounds, evens weights, undoes the "
                                       "firmness of the powerful")
     transparency: float = bounded(0.6, 0.0, 1.0, unit="level 0-1",
-                                  doc="τ, lowers perception noise; scales the public's trust "
-                                      "response to decisions and overrides")
+                                  doc="τ, lowers perception noise; scales what non-participants "
+                                      "see of arena decisions (legitimacy)")
     decision_rule: str = choice("supermajority", ("consensus", "supermajority", "majority"),
                                 doc="weight share the largest cluster needs (1, 0.75, > 0.5)")
     power_imbalance: float = bounded(0.4, 0.0, 1.0, unit="level 0-1",
