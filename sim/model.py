@@ -24,6 +24,7 @@ from sim.calendar import MONTHS_PER_YEAR, history_row, is_new_year, is_quarter_e
 from sim.mechanisms.arena import frame_mask, run_arena
 from sim.mechanisms.cases import allocate_cases, hand_off_departures, roll_caseworkers
 from sim.mechanisms.citizens import update_citizens
+from sim.mechanisms.civil import update_civil_capacity
 from sim.mechanisms.governance import apply_budget, set_budgets, steer
 from sim.mechanisms.legitimacy import QUINTILES, update_legitimacy
 from sim.mechanisms.measurement import INITIAL_KPI, TARGET_OUTPUT, measure
@@ -76,9 +77,10 @@ class GovernanceModel(ModelState):
        learns (quarterly);
     4. cases: open, close and reassign cases in silos or teams;
     5. time allocation: professionals maximise the multitask utility under the levers;
-    6. production: need is resolved and wellbeing follows;
+    6. production: public services and civil society resolve need; wellbeing follows;
     7. measurement: KPIs with gaming and noise, audit, and the survey;
-    8. citizens: satisfaction, trust, co-production and voice, then legitimacy;
+    8. citizens: satisfaction, trust, co-production and voice, then legitimacy and
+       civil capacity;
     9. arena: co-creation arenas, where the style runs them;
     10. motivation: crowding, burnout, turnover and handoffs;
     11. collect: the metrics of MODEL.md §6.
@@ -168,6 +170,8 @@ class GovernanceModel(ModelState):
             open_need.sum(), 1e-9)
         self.workload_norm = max(open_need.sum() / n_prof, 1e-9)
         self.capacity, self.ration, self.outreach = np.ones(d), np.ones(d), np.zeros(d)
+        self.handed, self.civil_resolved = np.zeros(d), 0.0
+        self.civil_load = np.zeros(p.n_citizens)
         self.spending = self.outreach_spending = 0.0
         self.latent_idx, self.latent_need = np.zeros(0, dtype=np.int64), np.zeros(d)
         self.complaint_time, self.complaints = np.zeros(n_prof), 0.0
@@ -330,6 +334,7 @@ class GovernanceModel(ModelState):
     def _citizens(self) -> None:
         update_citizens(self, self.levers)
         update_legitimacy(self)
+        update_civil_capacity(self)
 
     def _arena(self) -> None:
         if self.arena_now is not None:

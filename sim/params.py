@@ -56,6 +56,11 @@ class ModelParams:
         0.5, 0.05, 0.95, unit="legitimacy 0-1",
         doc="citizens' mean belief in the legitimacy of the municipality's decisions at the start",
         basis="design choice: the middle of the scale (MODEL.md §10.3)")
+    civil_strength: float = bounded(
+        1.1, 0.0, 3.0, unit="factor",
+        doc="strength of civil society: local capacity per unit of the neighbourhood's resources",
+        status="free", basis="assumed: mean capacity near 0.4, the share of Danish adults who "
+                             "volunteer in a year (MODEL.md §10.2; verify the year's survey)")
     network_k: int = bounded(
         6, 2, 50, integer=True, unit="neighbours", doc="small-world degree (even)",
         basis="small world for word of mouth (MODEL.md §2)")
@@ -226,6 +231,26 @@ class ModelParams:
         doc="share of an arena's effect on participants that a non-participant who follows it "
             "sees (times transparency and how much the panel looks like them)",
         status="free", basis="assumed (MODEL.md §10.3: only what they can observe)")
+    # --- civil society (MODEL.md §10.2) -----------------------------------------------
+    civil_production_per_step: float = bounded(
+        0.01, 0.0, 1.0, unit="share per month",
+        doc="share of need civil society resolves per month at full local capacity",
+        status="free", basis="assumed (Ostrom 1996; Pestoff 2012: citizens produce, not only assist)")
+    civil_task_per_step: float = bounded(
+        0.05, 0.0, 1.0, unit="share per month",
+        doc="extra share civil society resolves in a handed-over task, at full capacity",
+        status="free", basis="assumed: below public production at unit effort (0.08)")
+    civil_rate_per_step: float = bounded(
+        0.05, 0.0, 1.0, unit="share per month", doc="speed at which civil capacity follows its target",
+        basis="assumed: networks and associations change over years")
+    civil_substitution: float = bounded(
+        0.3, 0.0, 1.0, unit="share 0-1",
+        doc="civil capacity lost where public services resolve all of a citizen's need",
+        status="free", basis="Brandsen & Honingh 2016 (substitution); assumed size")
+    civil_overload: float = bounded(
+        10.0, 0.0, 1000.0, unit="per unit of need",
+        doc="erosion of civil capacity per unit of need it carried this month (volunteer burnout)",
+        status="free", basis="assumed (MODEL.md §10.2: erodes with overload)")
     # --- professionals (P5) ------------------------------------------------------------
     crowding_out: float = bounded(
         0.00975, 0.0, 5.0, unit="motivation per month",

@@ -140,6 +140,11 @@ class CitizenState(_Locked):
     need: np.ndarray = state("float64", "(n_citizens, n_domains)", "need per domain, >= 0")
     wellbeing: np.ndarray = state("float64", "(n_citizens,)", "true outcome, 0-1, hidden from KPIs")
     trust: np.ndarray = state("float64", "(n_citizens,)", "trust in the municipality, 0-1")
+    civil_base: np.ndarray = state("float64", "(n_citizens,)",
+                                   "local civil capacity of the neighbourhood (fixed)")
+    civil_capacity: np.ndarray = state(
+        "float64", "(n_citizens,)",
+        "civil capacity around the citizen now: family, networks, associations, volunteers")
     legitimacy: np.ndarray = state(
         "float64", "(n_citizens,)",
         "belief that the municipality's decisions are rightful (procedural and distributive), 0-1")
@@ -254,6 +259,8 @@ class UnitState:
     workload_norm: float = state("float", "()", "initial open need per professional")
     domain_workload: np.ndarray = state("float64", "(n_domains,)",
                                         "open need held per domain (>= 1e-9)")
+    handed: np.ndarray = state("float64", "(n_domains,)",
+                               "share of each domain's task handed to civil society, 0-1")
     outreach: np.ndarray = state("float64", "(n_domains,)",
                                  "share of latent need the budget pays to find this month, 0-1")
 
@@ -335,6 +342,8 @@ class CitizenTerms:
                                        "top-quintile mean minus bottom-quintile mean weights")
     bottom_weights: np.ndarray = state("float64", "(n_citizens,)",
                                        "bottom resource quintile mean weights")
+    civil_load: np.ndarray = state("float64", "(n_citizens,)",
+                                   "need civil society resolved for the citizen this month")
     resource_quintile: np.ndarray = state("int64", "(n_citizens,)",
                                           "resource quintile, 0 (lowest) to 4")
     take_up_cache: dict = state("dict", "()", "support take-up weights per targeting level")
@@ -349,6 +358,7 @@ class BudgetState:
     base_budget_month: float = state("float", "()", "monthly budget before any cut")
     budget_month: float = state("float", "()", "monthly budget after a cut")
     spending: float = state("float", "()", "spending this month")
+    civil_resolved: float = state("float", "()", "need resolved by civil society this month")
     outreach_spending: float = state("float", "()", "spending on finding latent need this month")
     resolved_total: float = state("float", "()", "need resolved this month")
 

@@ -102,9 +102,10 @@ def test_arenas_find_latent_need_that_frontline_reports_miss(monkeypatch):
 
     Against experience-based steering (the same levers without arenas) co-creation leaves
     less latent need and gives a better true outcome. Switch: ``latent_seen`` returning 0
-    (participants know nothing a frontline report does not): the gap narrows by at least
-    0.05 of the latent share; the rest comes from the arenas' budget recommendations,
-    which follow what citizens see, latent need included, into the domains that hold it.
+    (participants know nothing a frontline report does not): co-creation's latent share
+    is at least a quarter higher; the rest of the gap comes from the arenas' budget
+    recommendations, which follow what citizens see, latent need included, into the
+    domains that hold it, and from civil society, which resolves latent need too.
     """
     eb, cc = {"steering": "experience_based"}, {"steering": "co_creation"}
     gap = paired("latent_share", eb, cc, seeds=6, steps=48)
@@ -112,7 +113,7 @@ def test_arenas_find_latent_need_that_frontline_reports_miss(monkeypatch):
     assert paired("true_outcome", eb, cc, seeds=6, steps=48).positive()
     monkeypatch.setattr(arena, "latent_seen", lambda m, citizens, frame: 0.0)
     blind = paired("latent_share", eb, cc, seeds=6, steps=48)
-    assert blind.mean > gap.mean + 0.05
+    assert blind.mean_b > 1.25 * gap.mean_b
 
 
 # --- legitimacy and its consequences (MODEL.md §10.3) ---------------------------------------
@@ -122,9 +123,10 @@ def test_arenas_find_latent_need_that_frontline_reports_miss(monkeypatch):
 def test_legitimacy_changes_outcomes_through_complaints_compliance_and_take_up():
     """Citizens who start doubting the municipality's decisions end worse off.
 
-    Initial legitimacy 0.2 against 0.8 on paired seeds. Switch: with its consequences off
-    (``compliance_weight=0``, ``complaint_per_step=0``) the effect shrinks to less than a
-    third; what remains goes through take-up and co-production.
+    Initial legitimacy 0.2 against 0.8 on paired seeds. Switch: with two of its
+    consequences off (``compliance_weight=0``, ``complaint_per_step=0``) the effect shrinks
+    by at least a quarter; what remains goes through take-up, co-production and civil
+    capacity, which also follow legitimacy.
     """
     rb = {"steering": "result_based"}
     on = paired("true_outcome", {**rb, "initial_legitimacy": 0.8},
@@ -133,14 +135,14 @@ def test_legitimacy_changes_outcomes_through_complaints_compliance_and_take_up()
     off = {"compliance_weight": 0.0, "complaint_per_step": 0.0}
     without = paired("true_outcome", {**rb, **off, "initial_legitimacy": 0.8},
                      {**rb, **off, "initial_legitimacy": 0.2}, seeds=6, steps=24, first=1)
-    assert abs(without.mean) < abs(on.mean) / 3
+    assert abs(without.mean) < 0.75 * abs(on.mean)
 
 
 @pytest.mark.slow
 def test_complaints_take_caseworkers_time():
     """Complaints cost outcomes. Switch: ``complaint_hours=0`` removes their time cost."""
     rb = {"steering": "result_based", "initial_legitimacy": 0.3}
-    cost = paired("true_outcome", {**rb, "complaint_hours": 0.0}, rb, seeds=6, steps=36)
+    cost = paired("true_outcome", {**rb, "complaint_hours": 0.0}, rb, seeds=12, steps=36)
     assert cost.negative()
     m = GovernanceModel(n_citizens=500, rng=0, initial_legitimacy=0.3)
     m.step()
@@ -176,9 +178,15 @@ def test_handoffs_cost_procedural_legitimacy_and_cuts_distributive():
 @pytest.mark.slow
 @pytest.mark.parametrize("style", ["result_based", "experience_based", "co_creation"])
 def test_every_style_spends_its_budget(style):
-    """At defaults every style spends at least 97% of its budget (version 1: 83-92%)."""
-    p = paired("budget_used", {"steering": style}, {"steering": style}, seeds=3, steps=60,
-               first=49)
+    """Every style spends at least 97% of its budget (version 1: 83-92%).
+
+    Co-creation with its default handover spends less (about 95%): the tasks it hands to
+    civil society need no public service (MODEL.md §10.2, "spending falls"), so it is
+    checked with ``handover=0`` (that it spends less with a handover: below).
+    """
+    params = {"handover": 0.0} if style == "co_creation" else None
+    p = paired("budget_used", {"steering": style, "steering_params": params},
+               {"steering": style}, seeds=3, steps=60, first=49)
     assert p.mean_a >= 0.97
 
 
@@ -205,7 +213,7 @@ def test_teams_move_complex_citizens_outcomes():
     """Complex-needs citizens' wellbeing responds to teams (version 1: +0.002, at a floor)."""
     rb = {"steering": "result_based"}
     teams = paired("outcome_complex", rb, {**rb, "steering_params": {"team_cases": 1.0}},
-                   seeds=6, steps=36)
+                   seeds=10, steps=36)
     assert teams.positive() and teams.mean > 0.25 * teams.spread_a
 
 
@@ -224,3 +232,64 @@ def test_complex_cases_makes_the_municipality_more_complex_and_worse_off():
     (base_complex, base_outcome), (complex_share, outcome) = run("baseline"), run("complex_cases")
     assert complex_share > 1.5 * base_complex
     assert outcome < base_outcome - 0.01
+
+
+# --- who produces welfare: civil society (MODEL.md §10.2) ----------------------------------
+
+
+def test_civil_capacity_is_local_and_unequal():
+    """Capacity follows the neighbourhood's resources: higher around the resourceful."""
+    m = GovernanceModel(n_citizens=2000, rng=0)
+    c = m.citizens
+    top, bottom = m.resource_quintile == 4, m.resource_quintile == 0
+    assert c.civil_capacity[top].mean() > 1.3 * c.civil_capacity[bottom].mean()
+    assert 0.3 < c.civil_capacity.mean() < 0.5  # near the ~40% who volunteer (MODEL.md §10.2)
+
+
+@pytest.mark.slow
+def test_civil_society_resolves_need_directly():
+    """Civil production raises outcomes for everyone, cases or not.
+
+    Switch: ``civil_production_per_step=0`` (and no handed tasks under result-based
+    steering): civil society resolves nothing and the true outcome falls.
+    """
+    rb = {"steering": "result_based"}
+    off = paired("true_outcome", rb, {**rb, "civil_production_per_step": 0.0}, seeds=4, steps=36)
+    assert off.negative() and abs(off.mean) > 2 * off.spread_a
+    m = GovernanceModel(n_citizens=500, rng=0, civil_production_per_step=0.0)
+    m.step()
+    assert m.metrics["civil_share"] == 0.0
+
+
+@pytest.mark.slow
+def test_handed_tasks_follow_local_capacity():
+    """Co-creation hands tasks to civil society, and who gains from it follows local capacity.
+
+    Paired against the same arenas with ``handover=0`` (the switch): tasks are handed only
+    with it, civil society resolves a larger share of need, and where civil society is
+    weak (``civil_strength`` 0.4) the bottom resource quintile gains less from the handover than where it is
+    strong (1.6).
+    """
+    def cc(**settings) -> dict:
+        return {"steering": "co_creation", "steering_params": settings}
+
+    handed = paired("tasks_handed", cc(handover=0.0), cc(handover=0.15), seeds=4, steps=48)
+    assert handed.mean_a == 0.0 and handed.positive()
+    assert paired("civil_share", cc(handover=0.0), cc(handover=0.15), seeds=4, steps=48).positive()
+    gain = {}
+    for strength in (0.4, 1.6):
+        gain[strength] = paired("outcome_bottom_quintile", {**cc(handover=0.0), "civil_strength": strength},
+                                {**cc(handover=0.15), "civil_strength": strength}, seeds=4,
+                                steps=48).mean
+    assert gain[1.6] > gain[0.4]
+
+
+@pytest.mark.slow
+def test_substitution_erodes_civil_capacity():
+    """Where public services resolve need, civil capacity erodes.
+
+    Switch: ``civil_substitution=0`` keeps capacity where it would have been.
+    """
+    eb = {"steering": "experience_based"}
+    eroded = paired("civil_capacity", {**eb, "civil_substitution": 0.0}, eb, seeds=3, steps=36)
+    assert eroded.negative()

@@ -33,7 +33,9 @@
    may decide (resources for citizens, targeted or not as the support lever says), and
    an outreach earmark (``scope x decided stance x the latent share of need the
    participants see among themselves and their neighbours``; :func:`latent_seen`) is paid
-   from the framed budget before the standard service (MODEL.md §10.1, §10.4).
+   from the framed budget before the standard service (MODEL.md §10.1, §10.4); and a
+   share ``handover x decided stance x funded share`` of each framed domain's task passes
+   to civil society (up to :data:`MAX_HANDED`; :mod:`sim.mechanisms.civil`).
    What the cycle showed (overridden, undecided, or implemented as far as funded and as
    far as the frame let it matter) moves participants' legitimacy, and non-participants'
    only as far as they follow it, the process is transparent and the panel looks like
@@ -104,6 +106,8 @@ PROGRAMME_STEP, PROGRAMME_MAX, PROGRAMME_COST = 0.02, 0.06, 0.1
 #: Scope at which an arena decides enough to fund a full programme step and to show
 #: participants a decision that matters; a narrower frame shows them less (tokenism).
 FULL_SCOPE = 0.3
+#: Most of a domain's task that can be handed to civil society (assumed).
+MAX_HANDED = 0.3
 
 
 def frame_mask(domain_names: list[str], settings: ArenaSettings) -> np.ndarray:
@@ -306,6 +310,9 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
                                 m.arena_programme + PROGRAMME_STEP * implemented * scope_weight)
         # a kind of help no frontline report asks for: finding the latent need they see
         m.arena_outreach = s.scope * outcome * latent_seen(m, citizens, frame)
+        # some welfare tasks are no longer solved by the municipality (MODEL.md §10.2)
+        m.handed[frame] = np.minimum(m.handed[frame] + s.handover * outcome * implemented,
+                                     MAX_HANDED)
     # what the cycle showed: participants' legitimacy, others' as far as they can see it
     value = cycle_value(success, overridden, implemented, scope_weight)
     arena_cycle(m, citizens, value, s.transparency)

@@ -81,8 +81,10 @@ def apply_budget(m: ModelState) -> None:
     service for open cases is bought with what is left; what remains buys more service
     per case (caseworkers ask for their own clients) up to :data:`MAX_SERVICE_LEVEL`; only
     the rest pays outreach that finds latent need; and what a domain cannot use goes to
-    the others. Under a cut, outreach and extra service give first, then the standard
-    service is rationed. ``ration`` is the service level per unit of demand.
+    the others. A task handed to civil society (``handed``) takes its share of the service
+    money and of the demand with it: that money is not spent. Under a cut, outreach and
+    extra service give first, then the standard service is rationed. ``ration`` is the
+    service level per unit of demand.
     """
     p = m.p
     cut = p.budget_cut if m.steps >= p.budget_cut_step else 0.0
@@ -99,8 +101,10 @@ def apply_budget(m: ModelState) -> None:
     m.capacity = np.minimum(1.0, budget_d / m.staff_cost)
     staff = m.staff_cost * m.capacity
     work = m.domain_workload
-    demand = m.unit_cost * work
-    money = np.maximum(budget_d - staff, 0.0)
+    demand = m.unit_cost * work * (1.0 - m.handed)  # handed tasks need no public service
+    # a task handed to civil society takes its share of the service money with it: the
+    # municipality no longer pays for it (MODEL.md §10.2, "spending falls")
+    money = np.maximum(budget_d - staff, 0.0) * (1.0 - m.handed)
     reach = m.p.outreach_cost * m.unit_cost * m.latent_need
     # an arena's outreach earmark comes first, from the framed domains, where latent need is
     earmark = np.zeros_like(money)

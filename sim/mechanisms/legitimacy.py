@@ -86,11 +86,15 @@ def arena_cycle(m: ModelState, participants: np.ndarray, value: float, transpare
                 ) -> None:
     """Participants' legitimacy moves toward ``value``; others' as far as they can observe it.
 
-    A non-participant sees the cycle with weight ``publicity * transparency * likeness``
-    (:func:`panel_likeness`): nobody outside the room gains or loses by a constant bump.
+    A non-participant follows the cycle with weight ``publicity * transparency`` and sees
+    ``value * likeness`` (:func:`panel_likeness`): a decision taken by a panel that does not
+    look like them is not theirs (Grimes 2006), so a captured panel costs the unrepresented
+    legitimacy. Nobody outside the room gains or loses by a constant bump.
     """
     p, c = m.p, m.citizens
-    seen = p.publicity * transparency * panel_likeness(m.resource_quintile, participants)
-    seen[participants] = 1.0
-    c.legitimacy += p.arena_legitimacy_rate * seen * (value - c.legitimacy)
+    likeness = panel_likeness(m.resource_quintile, participants)
+    seen = np.full(likeness.size, p.publicity * transparency)
+    observed = value * likeness
+    seen[participants], observed[participants] = 1.0, value
+    c.legitimacy += p.arena_legitimacy_rate * seen * (observed - c.legitimacy)
     np.minimum(np.maximum(c.legitimacy, 0.0, out=c.legitimacy), 1.0, out=c.legitimacy)

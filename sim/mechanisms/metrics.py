@@ -61,6 +61,9 @@ EXTRA_METRICS: dict[str, str] = {
     "latent_share": "share of need above the case threshold that is not a case (latent)",
     "outreach_share": "share of the budget spent finding latent need",
     "complaint_time": "share of professional time taken by complaints and appeals",
+    "civil_share": "share of the need resolved this month that civil society resolved",
+    "tasks_handed": "mean share of the domains' tasks handed to civil society",
+    "civil_capacity": "mean civil capacity around citizens (volunteering, networks), 0-1",
 }
 
 #: Arena metrics: NaN until an arena has run (acceptability and equity until the first
@@ -111,6 +114,10 @@ def compute_metrics(m: ModelState) -> dict[str, float]:
         if latent > 0.0 else 0.0,
         "outreach_share": m.outreach_spending / m.budget_month,
         "complaint_time": _mean(m.complaint_time),
+        "civil_share": m.civil_resolved / (m.civil_resolved + m.resolved_total)
+        if m.civil_resolved + m.resolved_total > 0.0 else np.nan,
+        "tasks_handed": _mean(m.handed),
+        "civil_capacity": _mean(c.civil_capacity),
     }
 
 

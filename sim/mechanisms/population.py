@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.calendar import MONTHS_PER_YEAR
+from sim.mechanisms.civil import CIVIL_BELIEF_BASE, civil_base
 from sim.mechanisms.production import wellbeing_index
 from sim.params import ModelParams
 from sim.state import TIME_USES, CitizenState, ProfessionalState
@@ -144,14 +145,17 @@ def build_citizens(p: ModelParams, n_prof: int, rng: np.random.Generator,
     pref = np.clip(need / (need.sum(axis=1, keepdims=True) + 1e-9) + noise, 0.0, None)
     pref /= pref.sum(axis=1, keepdims=True) + 1e-12
     wellbeing = wellbeing_index(need, p.wellbeing_need_scale)
-    adj = small_world(n, p.network_k, p.network_p, net_rng)
-    degree = np.asarray(adj.sum(axis=1)).ravel()
-    neighbours = sp.diags(1.0 / np.maximum(degree, 1.0)) @ adj
     self_efficacy = rng.beta(*SELF_EFFICACY_BETA, n)
     substitutes, team_draw = rng.random(n) < p.coproduction_substitution, rng.random(n)
     legitimacy = rng.beta(TRUST_CONCENTRATION * p.initial_legitimacy,
                           TRUST_CONCENTRATION * (1.0 - p.initial_legitimacy), n)
+    adj = small_world(n, p.network_k, p.network_p, net_rng)
+    degree = np.asarray(adj.sum(axis=1)).ravel()
+    neighbours = (sp.diags(1.0 / np.maximum(degree, 1.0)) @ adj).tocsr()
+    base = civil_base(resources, neighbours, p.civil_strength)
+    capacity = base * (CIVIL_BELIEF_BASE + (1.0 - CIVIL_BELIEF_BASE) * 0.5 * (trust + legitimacy))
     return CitizenState(
+        civil_base=base, civil_capacity=np.minimum(capacity, 1.0),
         frailty=frailty, need=need, wellbeing=wellbeing, trust=trust, legitimacy=legitimacy,
         expectation=wellbeing.copy(), satisfaction=wellbeing.copy(), resources=resources,
         self_efficacy=self_efficacy,
@@ -164,7 +168,7 @@ def build_citizens(p: ModelParams, n_prof: int, rng: np.random.Generator,
         coordinator=np.full(n, n_prof, dtype=np.int32), info=np.ones((n, d)),
         ended_by_month=np.zeros((MONTHS_PER_YEAR, n), dtype=np.uint8), ended_now=np.zeros(n, dtype=np.uint8),
         ended_window=np.zeros(n, dtype=np.int32), caseworkers=np.zeros(n, dtype=np.int32),
-        plans=np.zeros(n), in_team=np.zeros(n, dtype=bool), neighbours=neighbours.tocsr())
+        plans=np.zeros(n), in_team=np.zeros(n, dtype=bool), neighbours=neighbours)
 
 
 def apportion(weight: np.ndarray, total: int) -> np.ndarray:

@@ -15,7 +15,9 @@ quality time in a CES with exponent 1/2, weighted by the angle between the KPI a
 true goal (Baker 2002): each input raises the other's marginal product, and time on
 output alone counts only cos^2(angle) of its value.
 ``compliance`` is ``1 - compliance_weight * (1 - legitimacy)``: clients follow plans they
-accept (Tyler 2006). Wellbeing follows what the needs leave, the mean over domains of
+accept (Tyler 2006). Civil society then resolves need directly (:mod:`sim.mechanisms.civil`); a task handed
+to it is not produced publicly (``1 - handed``). Wellbeing follows what the needs leave,
+the mean over domains of
 ``1 / (1 + need / scale)`` (:func:`wellbeing_index`).
 Complaints and appeals (``complaint_per_step * (1 - legitimacy)`` per open case) take
 ``complaint_hours`` each from the caseworker's month before time is allocated.
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.mechanisms.civil import produce_civil
 from sim.mechanisms.effort import allocate_time
 from sim.state import COORDINATION, DOCUMENTATION, GAMING, OUTPUT, QUALITY, SUPPORT
 
@@ -174,7 +177,8 @@ def produce(m: ModelState, lev: Levers) -> None:
     known = np.take(info, idx)
     at = np.take(m.row_pos, rows) * p.n_domains + cols
     share = np.take(per_prof, assigned) * np.take(cap.reshape(-1), at) * known
-    share *= (service_factor(m.ration) * school)[cols] * copro
+    # a task handed to civil society is no longer produced publicly (MODEL.md §10.2)
+    share *= (service_factor(m.ration) * school * (1.0 - m.handed))[cols] * copro
     share *= 1.0 - p.compliance_weight * (1.0 - np.take(c.legitimacy, rows))
     np.minimum(share, MAX_RESOLVED_SHARE, out=share)
     before = m.open_need
@@ -187,5 +191,6 @@ def produce(m: ModelState, lev: Levers) -> None:
     m.public_input = np.bincount(rows, share, minlength=n).astype(np.float64, copy=False)
     m.client_gain = np.bincount(assigned, resolved, minlength=m.n_professionals + 1)[:-1].astype(
         np.float64, copy=False)
+    m.civil_resolved = produce_civil(m)
     target = wellbeing_index(c.need, p.wellbeing_need_scale)
     c.wellbeing += p.wellbeing_rate_per_step * (target - c.wellbeing)

@@ -57,6 +57,9 @@ class ArenaSettings:
                               doc="a random sample, or weighted to low-resource, high-need citizens")
     communication: str = choice("face_to_face", ("face_to_face", "written"),
                                 doc="d = 1.2 face to face or 0.46 written", basis="Balliet 2010")
+    handover: float = bounded(0.05, 0.0, 1.0, unit="share per decision",
+                              doc="share of a framed domain's task an implemented decision hands "
+                                  "to civil society, times the decided stance (at most 0.3)")
     arena_time: float = bounded(0.02, 0.0, 0.5, unit="share of a month",
                                 doc="time framed-domain professionals spend on an arena")
     facilitation_cost: float = bounded(0.005, 0.0, 0.2, unit="share of the monthly budget",
