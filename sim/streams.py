@@ -22,6 +22,7 @@ STREAM_KEYS: dict[str, int] = {
     "measurement": 6,
     "cases": 7,
     "politicians": 8,
+    "elections": 9,
 }
 
 
@@ -38,6 +39,7 @@ class Streams:
     measurement: np.random.Generator
     cases: np.random.Generator
     politicians: np.random.Generator
+    elections: np.random.Generator
 
     def __init__(self, seed: int) -> None:
         """Derive every named stream from ``seed``."""
