@@ -36,6 +36,8 @@ METRICS: dict[str, str] = {
     "plans_complex": "mean open plans, citizens with >= 4 needs",
     "participation": "share of invited citizens who took part in arenas (NaN: no arenas)",
     "revealed_distrust": "share of invited citizens who declined because of low trust",
+    "revealed_closedness": "share of arena decisions put to ratification that the council "
+                           "overrode (cumulative; NaN before the first decision)",
     "citizen_influence": "scope x decided stance toward citizens' priorities, latest arena "
                          "(0 without a ratified decision)",
     "arena_success": "whether the latest arena reached a decision (0 or 1)",
@@ -56,12 +58,14 @@ EXTRA_METRICS: dict[str, str] = {
     "quality_share": "share of professional time on quality work",
     "outcome_bottom_quintile": "mean wellbeing of the lowest resource quintile",
     "outcome_complex": "mean wellbeing of citizens with >= 4 needs",
+    "council_openness": "politicians' mean openness now",
+    "council_turnover": "seats changed hands at elections (cumulative)",
 }
 
-#: Arena metrics: NaN until an arena has run (acceptability and equity until the first
-#: decision); carried between arenas. ``overrides`` starts at 0.
-ARENA_METRICS = ("participation", "revealed_distrust", "citizen_influence", "arena_success",
-                 "arena_acceptability", "arena_equity")
+#: Arena metrics: NaN until an arena has run (acceptability, equity and revealed
+#: closedness until the first decision); carried between arenas. ``overrides`` starts at 0.
+ARENA_METRICS = ("participation", "revealed_distrust", "revealed_closedness",
+                 "citizen_influence", "arena_success", "arena_acceptability", "arena_equity")
 
 ALL_METRICS: tuple[str, ...] = (*METRICS, *EXTRA_METRICS)
 
@@ -99,6 +103,8 @@ def compute_metrics(m: ModelState) -> dict[str, float]:
         "quality_share": float(time_share[QUALITY]),
         "outcome_bottom_quintile": float(w @ m.bottom_weights),
         "outcome_complex": _mean(w[complex_mask]),
+        "council_openness": _mean(m.politician_openness),
+        "council_turnover": float(m.council_turnover),
     }
 
 
