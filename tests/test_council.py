@@ -213,13 +213,13 @@ def test_elections_draw_alike_under_every_style():
 def test_implemented_arena_decisions_open_the_council():
     """Switch: openness_learning_per_cycle = 0 (the council does not learn from arenas).
 
-    Task committees decide and implement almost every quarter; after two years the council
-    that learns from them is more open than the same council on the same seeds that does
-    not (it closes only with distrust).
+    Task committees decide and implement almost every quarter; after three years the
+    council that learns from them is more open than the same council on the same seeds
+    that does not (it closes only with distrust).
     """
     learning = {"preset": "task_committee"}
     fixed = {"preset": "task_committee", "openness_learning_per_cycle": 0.0}
-    res = paired("council_openness", fixed, learning, seeds=10, steps=24, first=24,
+    res = paired("council_openness", fixed, learning, seeds=10, steps=36, first=36,
                  n_citizens=300)
     assert res.positive()
 
