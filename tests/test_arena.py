@@ -137,12 +137,25 @@ def _welch_greater(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(stats.ttest_ind(b, a, equal_var=False, alternative="greater").pvalue < 0.05)
 
 
+def _paired_greater(a: np.ndarray, b: np.ndarray) -> bool:
+    """In the trials where both arms decided, the 95% CI of mean(b - a) lies above zero.
+
+    The trials are paired (the same state and arena stream in both arms), so this is the
+    comparison docs/model.md 9.4 reports; comparing all decided trials of each arm
+    unpaired would mix how fair decisions are with which arenas decide at all.
+    """
+    both = ~np.isnan(a) & ~np.isnan(b)
+    d = b[both] - a[both]
+    low, _ = stats.t.interval(0.95, d.size - 1, loc=d.mean(), scale=stats.sem(d))
+    return bool(low > 0.0)
+
+
 @pytest.mark.slow
 def test_facilitation_raises_success_and_equity():
     """More facilitation gives more decisions and fairer ones (Choi & Robertson 2014)."""
     low, high = run_trials([ArenaSettings(facilitation=0.1), ArenaSettings(facilitation=1.0)])
     assert high.success.mean() > low.success.mean() + 0.2
-    assert _welch_greater(low.equity, high.equity)
+    assert _paired_greater(low.equity, high.equity)
 
 
 @pytest.mark.slow
@@ -151,7 +164,7 @@ def test_power_imbalance_lowers_success_and_equity():
     even, skewed = run_trials([ArenaSettings(facilitation=0.0, power_imbalance=0.0),
                                ArenaSettings(facilitation=0.0, power_imbalance=1.0)])
     assert skewed.success.mean() < even.success.mean() - 0.1
-    assert _welch_greater(skewed.equity, even.equity)
+    assert _paired_greater(skewed.equity, even.equity)
 
 
 @pytest.mark.slow
