@@ -5,7 +5,9 @@ move budget shares toward their priorities and toward the signals they watch: KP
 tables (domains that look bad on visible KPIs get money; the council's mean electoral
 pressure sets how much the league table counts against its own priorities) or frontline
 reports of real need. Budgets are sticky (incrementalism; Wildavsky 1964). A budget cut
-applies from ``budget_cut_step`` on, month by month.
+applies from ``budget_cut_step`` on, month by month. What the council is shown in a year
+(:func:`watched_signals`) is read twice: by its members, who set their goals from it first
+(:mod:`sim.mechanisms.council`), then by :func:`set_budgets`.
 
 Leaders run March's (1991) exploration/exploitation model: each unit has a code (the
 share of effort it expects on quality rather than measured output). Professionals
