@@ -20,12 +20,13 @@ import numpy as np
 from mesa.experimental.scenarios import Scenario
 
 from sim.agents import Citizen, Leader, Politician, Professional
-from sim.calendar import MONTHS_PER_YEAR, history_row, is_new_year, is_quarter_end
+from sim.calendar import MONTHS_PER_YEAR, history_row, is_election, is_new_year, is_quarter_end
 from sim.mechanisms.arena import frame_mask, run_arena
 from sim.mechanisms.cases import allocate_cases, hand_off_departures, roll_caseworkers
 from sim.mechanisms.citizens import update_citizens
 from sim.mechanisms.civil import update_civil_capacity
-from sim.mechanisms.governance import apply_budget, set_budgets, steer
+from sim.mechanisms.council import build_council, hold_election, learn_from_arena, set_goals
+from sim.mechanisms.governance import apply_budget, set_budgets, steer, watched_signals
 from sim.mechanisms.legitimacy import QUINTILES, update_legitimacy
 from sim.mechanisms.measurement import INITIAL_KPI, TARGET_OUTPUT, measure
 from sim.mechanisms.metrics import ALL_METRICS, ARENA_METRICS, compute_metrics
@@ -54,13 +55,6 @@ logging.getLogger("MESA").setLevel(logging.WARNING)
 SERVICE_BUDGET_USE = 1.0
 #: Every unit's initial code: effort split evenly between quality and output (March 1991).
 INITIAL_CODE = 0.5
-#: Concentration of politicians' priorities ~ Dirichlet(k * initial shares + 1) around the
-#: initial budget shares (assumed: priorities differ, but not wildly).
-PRIORITY_CONCENTRATION = 20.0
-#: Politicians' formal power ~ U(0.6, 1.0) and electoral pressure ~ U(0.3, 0.8) (assumed).
-FORMAL_POWER_RANGE, ELECTORAL_PRESSURE_RANGE = (0.6, 1.0), (0.3, 0.8)
-#: Spread of individual openness around ``council_openness`` (uniform +-; assumed).
-OPENNESS_SPREAD = 0.2
 #: Resource quantiles that bound the bottom and top quintiles (MODEL.md §6 equity_gap).
 QUINTILE_BOUNDS = (0.2, 0.8)
 
@@ -71,8 +65,9 @@ class GovernanceModel(ModelState):
     Each step is one month and runs these phases in this order (MODEL.md §3):
 
     1. needs: new needs arrive, met needs decline, unmet linked needs worsen each other;
-    2. politicians (yearly): set the budget and its domain shares from priorities and
-       the signals they watch;
+    2. politicians: learn from the latest arena cycle; hold an election (every four
+       years); set goals, then the budget and its domain shares, from priorities and the
+       signals they watch (yearly);
     3. leaders: targets ratchet (yearly), practice socialises to the code, the code
        learns (quarterly);
     4. cases: open, close and reassign cases in silos or teams;
@@ -183,20 +178,17 @@ class GovernanceModel(ModelState):
         self.kpi_history = np.full((MONTHS_PER_YEAR, d), np.nan)
         self.outcome_history = np.full((MONTHS_PER_YEAR, d), np.nan)
         self.unit_outcome = np.full(d, np.nan)
-        council = s.politicians
         k = p.n_politicians
-        self.politician_priorities = council.dirichlet(
-            PRIORITY_CONCENTRATION * self.budget_shares + 1.0, k)
-        self.politician_power = council.uniform(*FORMAL_POWER_RANGE, k)
-        self.politician_pressure = council.uniform(*ELECTORAL_PRESSURE_RANGE, k)
-        self.politician_openness = np.clip(
-            p.council_openness + council.uniform(-OPENNESS_SPREAD, OPENNESS_SPREAD, k), 0.0, 1.0)
+        (self.politician_priorities, self.politician_power, self.politician_pressure,
+         self.politician_openness) = build_council(p, self.budget_shares, s.politicians)
         self.electoral_pressure = float(self.politician_pressure.mean())
+        self.council_turnover, self.council_arena_cycle = 0, 0
         # arenas (co-creation): frame, settings this month, running state
         first_arena = self.style.arena(1)
         self.arena_frame = frame_mask(self.domain_names, first_arena) if first_arena else None
         self.arena_now = None
-        self.arena_overrides, self.arena_programme, self.arena_outreach = 0, 0.0, 0.0
+        self.arena_overrides, self.arena_decisions, self.arena_programme = 0, 0, 0.0
+        self.arena_outreach = 0.0
         self.arena_record = None
         self.arena_recommendation = None  # budget shares, all domains
         self.arena_panel = np.zeros(0, dtype=np.int64)
@@ -306,8 +298,13 @@ class GovernanceModel(ModelState):
         self.touched_cells = evolve_needs(self)
 
     def _politicians(self) -> None:
+        learn_from_arena(self)
+        if is_election(self.steps):
+            hold_election(self)
         if is_new_year(self.steps):
-            set_budgets(self, self.levers)
+            seen = watched_signals(self)
+            set_goals(self, self.levers, seen)
+            set_budgets(self, self.levers, seen)
 
     def _leaders(self) -> None:
         if is_quarter_end(self.steps):

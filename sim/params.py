@@ -287,6 +287,41 @@ class ModelParams:
     code_learning_per_quarter: float = bounded(
         0.3, 0.0, 1.0, unit="probability per quarter", doc="p2, code learning (March 1991)",
         basis="March 1991 (p2)")
+    # --- council (MODEL.md §10.5) --------------------------------------------------------
+    goal_rate_per_year: float = bounded(
+        0.2, 0.0, 1.0, unit="share per year",
+        doc="speed at which each politician's priorities move toward what the style shows",
+        basis="assumed (MODEL.md §10.5: goals set yearly from the style's signals)")
+    constituency_pull: float = bounded(
+        0.3, 0.0, 1.0, unit="weight 0-1",
+        doc="weight of the constituency's wants in a politician's goals, at full dissatisfaction",
+        basis="assumed")
+    election_turnover: float = bounded(
+        0.15, 0.0, 1.0, unit="share of seats",
+        doc="seats that go to challengers at an election when nobody is discontented",
+        basis="assumed: with the slope, about a third of the seats change at the defaults")
+    election_turnover_slope: float = bounded(
+        0.5, 0.0, 1.0, unit="share of seats per unit discontent",
+        doc="extra seats to challengers per unit of the electorate's discontent",
+        basis="assumed (MODEL.md §10.5: challengers carry the electorate's dissatisfaction)")
+    challenger_closing: float = bounded(
+        0.5, 0.0, 1.0, unit="share per unit distrust",
+        doc="how much less open challengers are, per unit share of distrustful citizens",
+        basis="assumed (MODEL.md §10.5: low legitimacy pushes the council to close)")
+    incumbency_power_gain: float = bounded(
+        0.1, 0.0, 1.0, unit="share of the gap to 1 per election",
+        doc="formal power a re-elected politician gains (posts and seniority)",
+        basis="assumed; challengers start in the lower half of the initial range")
+    openness_learning_per_cycle: float = bounded(
+        0.1, 0.0, 1.0, unit="share per arena cycle",
+        doc="how far an arena's politicians open after an implemented decision, close after a "
+            "failed cycle",
+        basis="assumed (MODEL.md §10.5: a council that has seen arenas succeed opens more)")
+    openness_distrust_per_cycle: float = bounded(
+        0.05, 0.0, 1.0, unit="share per arena cycle at full distrust",
+        doc="openness an arena's politicians lose per cycle, times the distrustful share",
+        basis="assumed (MODEL.md §10.5: low legitimacy closes the council); 0.1 already "
+              "breaks P11 (an open council with working arenas stays open)")
     # --- measurement --------------------------------------------------------------------
     survey_sample: int = bounded(
         400, 1, 1_000_000, integer=True, unit="citizens", doc="citizens sampled by the survey",

@@ -157,8 +157,8 @@ class CitizenState(_Locked):
     voice: np.ndarray = state("float64", "(n_citizens,)", "propensity to take part, 0-1")
     preference: np.ndarray = state(
         "float64", "(n_citizens, n_domains)",
-        "preferred budget shares (rows sum to 1); read by no mechanism yet: arenas will "
-        "use it for what citizens want (MODEL.md §10.1)")
+        "preferred budget shares (rows sum to 1): what citizens want; read by the council "
+        "(constituencies, challengers' priorities; MODEL.md §10.5)")
     substitutes: np.ndarray = state("bool", "(n_citizens,)",
                                     "sees public input as a substitute for own effort")
     team_draw: np.ndarray = state("float64", "(n_citizens,)",
@@ -267,16 +267,26 @@ class UnitState:
 
 @dataclass(init=False, repr=False, eq=False)
 class CouncilState:
-    """The council: politicians' priorities, power, pressure and openness."""
+    """The council: politicians' priorities, power, pressure and openness, one row per seat.
 
-    politician_priorities: np.ndarray = state("float64", "(n_politicians, n_domains)",
-                                              "preferred budget share per domain")
-    politician_power: np.ndarray = state("float64", "(n_politicians,)", "formal power, 0-1")
+    A seat's row is taken over by a challenger who wins it at an election (MODEL.md §10.5).
+    """
+
+    politician_priorities: np.ndarray = state(
+        "float64", "(n_politicians, n_domains)",
+        "preferred budget share per domain (rows sum to 1); moves yearly toward the goals")
+    politician_power: np.ndarray = state("float64", "(n_politicians,)",
+                                         "formal power, 0-1; moves at elections")
     politician_pressure: np.ndarray = state("float64", "(n_politicians,)",
                                             "electoral pressure: weight on visible KPIs, 0-1")
-    politician_openness: np.ndarray = state("float64", "(n_politicians,)",
-                                            "willingness to share agenda power, 0-1")
+    politician_openness: np.ndarray = state(
+        "float64", "(n_politicians,)",
+        "willingness to share agenda power, 0-1; moves after arenas and at elections")
     electoral_pressure: float = state("float", "()", "the council's mean electoral pressure")
+    council_turnover: int = state("int", "()", "seats changed hands at elections (cumulative)")
+    council_arena_cycle: int = state("int", "()",
+                                     "arena cycles the council has learned from (arena_cycle "
+                                     "when up to date)")
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -288,6 +298,8 @@ class ArenaState:
     arena_now: ArenaSettings | None = state("ArenaSettings", "()",
                                      "settings of an arena running this month", optional=True)
     arena_overrides: int = state("int", "()", "recommendations overridden (cumulative)")
+    arena_decisions: int = state("int", "()",
+                                 "decisions put to ratification, overridden or not (cumulative)")
     arena_programme: float = state("float", "()",
                                    "arena-funded co-production support per citizen")
     arena_record: dict | None = state("dict", "()", "details of the latest arena cycle", optional=True)

@@ -22,6 +22,7 @@ STREAM_KEYS: dict[str, int] = {
     "measurement": 6,
     "cases": 7,
     "politicians": 8,
+    "elections": 9,
     "take_up": 10,
 }
 
@@ -39,6 +40,7 @@ class Streams:
     measurement: np.random.Generator
     cases: np.random.Generator
     politicians: np.random.Generator
+    elections: np.random.Generator
     take_up: np.random.Generator
 
     def __init__(self, seed: int) -> None:

@@ -138,14 +138,16 @@ def _welch_greater(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def _paired_greater(a: np.ndarray, b: np.ndarray) -> bool:
-    """Mean of ``b`` exceeds mean of ``a`` over trials where both arms decided.
+    """In the trials where both arms decided, the 95% CI of mean(b - a) lies above zero.
 
-    The arms are paired by construction (the same model copy and arena stream per trial),
-    so the test is a one-sided paired t-test (p < 0.05) on the trials with a decision in
-    both arms.
+    The trials are paired (the same state and arena stream in both arms), so this is the
+    comparison docs/model.md 9.4 reports; comparing all decided trials of each arm
+    unpaired would mix how fair decisions are with which arenas decide at all.
     """
     both = ~np.isnan(a) & ~np.isnan(b)
-    return bool(stats.ttest_rel(b[both], a[both], alternative="greater").pvalue < 0.05)
+    d = b[both] - a[both]
+    low, _ = stats.t.interval(0.95, d.size - 1, loc=d.mean(), scale=stats.sem(d))
+    return bool(low > 0.0)
 
 
 @pytest.mark.slow

@@ -157,7 +157,7 @@ def test_streams_declare_every_named_stream():
 
 
 def test_removed_state_stays_removed():
-    """Unread state was removed; preferences (used next) and skill stay declared."""
+    """Unread state was removed; preferences (read by the council) and skill stay declared."""
     for name in ("scenario_name", "resolved", "effort_per_need", "_touched"):
         assert name not in MODEL_DECLARATIONS, name
     assert "preference" in declarations(CitizenState)

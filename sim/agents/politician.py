@@ -14,7 +14,11 @@ if TYPE_CHECKING:
 
 
 class Politician(mesa.Agent):
-    """A council member with priorities over domains, formal power and openness."""
+    """A council seat with priorities over domains, formal power and openness.
+
+    The view reads the seat's row: a challenger who wins the seat at an election takes it
+    over (:mod:`sim.mechanisms.council`).
+    """
 
     formal_power = row_view(None, "politician_power", "formal power, 0-1")
     electoral_pressure = row_view(None, "politician_pressure",

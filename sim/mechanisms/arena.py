@@ -26,7 +26,9 @@
    decided stance). Acceptability and equity describe the latest decision; without one
    the council decides alone and the arena's budget recommendation stands still.
 5. Ratification: politicians override with probability formal_power x electoral_pressure
-   x (1 - openness).
+   x (1 - openness). The share of decisions overridden so far is revealed closedness
+   (MODEL.md §10.5); the council learns from the cycle's record next month
+   (:mod:`sim.mechanisms.council`).
 6. Implementation: the framed budget moves toward the decision; a package bigger than
    the envelope is ranked and cut (:func:`rank_and_cut`; unfunded promises disappoint);
    a co-production programme paid from the domains' budgets grows with what the arena
@@ -294,6 +296,7 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
     override_p = float(np.mean(m.politician_power[politicians] * m.politician_pressure[
         politicians] * (1.0 - m.politician_openness[politicians])))
     overridden = success and rng.random() < override_p
+    m.arena_decisions += int(success)
     if overridden:
         m.arena_overrides += 1
         influence = 0.0  # an overridden recommendation moves nothing
@@ -325,8 +328,12 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
         "arena_acceptability": acceptability,
         "arena_equity": equity,
         "overrides": float(m.arena_overrides),
+        # cumulative: a council's closedness is its record, not one quarter's coin toss
+        "revealed_closedness": m.arena_overrides / m.arena_decisions if m.arena_decisions
+        else np.nan,
     })
     m.arena_record = {"invited": invited, "accepted": accepted, "citizens": citizens,
+                      "politicians": politicians,
                       "success": success, "overridden": overridden, "implemented": implemented,
                       "value": value,
                       "decision": decision, "status": status, "conflict": conflict,

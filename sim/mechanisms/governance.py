@@ -5,7 +5,9 @@ move budget shares toward their priorities and toward the signals they watch: KP
 tables (domains that look bad on visible KPIs get money; the council's mean electoral
 pressure sets how much the league table counts against its own priorities) or frontline
 reports of real need. Budgets are sticky (incrementalism; Wildavsky 1964). A budget cut
-applies from ``budget_cut_step`` on, month by month.
+applies from ``budget_cut_step`` on, month by month. What the council is shown in a year
+(:func:`watched_signals`) is read twice: by its members, who set their goals from it first
+(:mod:`sim.mechanisms.council`), then by :func:`set_budgets`.
 
 Leaders run March's (1991) exploration/exploitation model: each unit has a code (the
 share of effort it expects on quality rather than measured output). Professionals
@@ -18,7 +20,7 @@ from the practice of the professionals who do best on the leader's signal: the K
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -46,26 +48,72 @@ ON_TARGET_KPI = 0.9
 PRACTICE_NOISE = 0.02
 
 
-def set_budgets(m: ModelState, lev: Levers) -> None:
-    """Yearly: the council sets the total budget and its domain shares (in place)."""
+class Watched(NamedTuple):
+    """What the council is shown in a year: the league table, frontline reports, the arena.
+
+    Attributes:
+        visible: the league table, ``LEAGUE_OFFSET`` minus each unit's 12-month mean KPI
+            (not normalised: units that look bad on visible KPIs rank high).
+        frontline: frontline reports of open need per domain, as shares (noisy).
+        arena: the budget shares of the latest implemented arena decision, or ``None``.
+    """
+
+    visible: np.ndarray
+    frontline: np.ndarray
+    arena: np.ndarray | None
+
+    def shown(self, lev: Levers) -> np.ndarray:
+        """The signal the style makes visible, as shares: league table, reports, arena.
+
+        ``(1 - f) * league + f * frontline`` with ``f = budget_from_frontline``, then
+        blended with the arena's recommendation at ``budget_from_arena`` where one exists.
+        """
+        f = lev.budget_from_frontline
+        signal = (1.0 - f) * self.visible / self.visible.sum() + f * self.frontline
+        if self.arena is not None and lev.budget_from_arena > 0.0:
+            a = lev.budget_from_arena
+            signal = (1.0 - a) * signal + a * self.arena
+        return signal
+
+
+def watched_signals(m: ModelState) -> Watched | None:
+    """Yearly: what the council sees this year (``None`` in the first month, before any KPI).
+
+    The frontline reports' noise is drawn every year, in every style, so the
+    ``politicians`` stream stays paired across styles.
+    """
     p = m.p
     rng = m.streams.politicians
     noise = rng.normal(1.0, REPORT_NOISE, p.n_domains)  # drawn every year, every style
     if m.steps == 1:
-        return
-    priorities = m.politician_priorities.mean(axis=0)
+        return None
     visible = LEAGUE_OFFSET - m.kpi_history.mean(axis=0)
-    pressure = m.electoral_pressure
-    league = pressure * visible / visible.sum() + (1.0 - pressure) * priorities
     open_need = m.citizens.need.reshape(-1)[m.open_idx]
     reported = np.bincount(m.open_cols, open_need, minlength=p.n_domains) * noise
     total = reported.sum()
     frontline = reported / total if total > 0.0 else m.budget_shares
+    return Watched(visible, frontline, m.arena_recommendation)
+
+
+def set_budgets(m: ModelState, lev: Levers, seen: Watched | None) -> None:
+    """Yearly: the council sets the domain shares from its priorities and what it sees (in place).
+
+    The council's mean electoral pressure weighs the league table against its own mean
+    priorities; the style's levers weigh that against frontline reports and the arena.
+    Nothing moves in the first month (``seen`` is ``None``).
+    """
+    if seen is None:
+        return
+    p = m.p
+    priorities = m.politician_priorities.mean(axis=0)
+    visible = seen.visible
+    pressure = m.electoral_pressure
+    league = pressure * visible / visible.sum() + (1.0 - pressure) * priorities
     f = lev.budget_from_frontline
-    signal = (1.0 - f) * league + f * frontline
-    if m.arena_recommendation is not None and lev.budget_from_arena > 0.0:
+    signal = (1.0 - f) * league + f * seen.frontline
+    if seen.arena is not None and lev.budget_from_arena > 0.0:
         a = lev.budget_from_arena
-        signal = (1.0 - a) * signal + a * m.arena_recommendation
+        signal = (1.0 - a) * signal + a * seen.arena
     target = PRIORITY_WEIGHT * priorities + (1.0 - PRIORITY_WEIGHT) * signal
     shares = p.budget_stickiness * m.budget_shares + (1.0 - p.budget_stickiness) * target
     m.budget_shares = shares / shares.sum()

@@ -38,6 +38,8 @@ METRICS: dict[str, str] = {
     "plans_complex": "mean open plans, citizens with >= 4 needs",
     "participation": "share of invited citizens who took part in arenas (NaN: no arenas)",
     "revealed_distrust": "share of invited citizens who declined because of low trust",
+    "revealed_closedness": "share of arena decisions put to ratification that the council "
+                           "overrode (cumulative; NaN before the first decision)",
     "citizen_influence": "scope x decided stance toward citizens' priorities, latest arena "
                          "(0 without a ratified decision)",
     "arena_success": "whether the latest arena reached a decision (0 or 1)",
@@ -64,12 +66,14 @@ EXTRA_METRICS: dict[str, str] = {
     "civil_share": "share of the need resolved this month that civil society resolved",
     "tasks_handed": "mean share of the domains' tasks handed to civil society",
     "civil_capacity": "mean civil capacity around citizens (volunteering, networks), 0-1",
+    "council_openness": "politicians' mean openness now",
+    "council_turnover": "seats changed hands at elections (cumulative)",
 }
 
-#: Arena metrics: NaN until an arena has run (acceptability and equity until the first
-#: decision); carried between arenas. ``overrides`` starts at 0.
-ARENA_METRICS = ("participation", "revealed_distrust", "citizen_influence", "arena_success",
-                 "arena_acceptability", "arena_equity")
+#: Arena metrics: NaN until an arena has run (acceptability, equity and revealed
+#: closedness until the first decision); carried between arenas. ``overrides`` starts at 0.
+ARENA_METRICS = ("participation", "revealed_distrust", "revealed_closedness",
+                 "citizen_influence", "arena_success", "arena_acceptability", "arena_equity")
 
 ALL_METRICS: tuple[str, ...] = (*METRICS, *EXTRA_METRICS)
 
@@ -118,6 +122,8 @@ def compute_metrics(m: ModelState) -> dict[str, float]:
         if m.civil_resolved + m.resolved_total > 0.0 else np.nan,
         "tasks_handed": _mean(m.handed),
         "civil_capacity": _mean(c.civil_capacity),
+        "council_openness": _mean(m.politician_openness),
+        "council_turnover": float(m.council_turnover),
     }
 
 

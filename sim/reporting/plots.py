@@ -36,6 +36,7 @@ METRIC_LABELS = {
     "caseworkers_complex": "caseworkers per complex citizen / 12 mo.",
     "plans_complex": "open plans per complex citizen", "participation": "invited who took part (share)",
     "revealed_distrust": "invited who declined for distrust (share)",
+    "revealed_closedness": "decisions the council overrode (share)",
     "citizen_influence": "decision moved toward citizens (0-1)",
     "arena_success": "arena decisions reached (share)", "arena_acceptability": "acceptability (0-1)",
     "arena_equity": "equity of decision (0-1)", "overrides": "overrides (cumulative count)",
@@ -45,6 +46,8 @@ METRIC_LABELS = {
     "bunching_share": "bunched at threshold (share)", "quality_share": "time on quality work (share)",
     "outcome_bottom_quintile": "wellbeing, lowest resource quintile (0-1)",
     "outcome_complex": "wellbeing, citizens with >= 4 needs (0-1)",
+    "council_openness": "politicians' mean openness (0-1)",
+    "council_turnover": "seats changed at elections (cumulative)",
     "Δ true_outcome": "wellbeing, difference vs no arenas",
     "Δ citizen_trust": "trust, difference vs no arenas",
 }
