@@ -226,6 +226,12 @@ class ModelParams:
         0.3, 0.0, 1.0, unit="share per cycle",
         doc="how far a participant's legitimacy moves toward what an arena cycle showed them",
         status="free", basis="Esaiasson, Gilljam & Persson 2012 (taking part raises acceptance)")
+    fair_process_buffer: float = bounded(
+        0.5, 0.0, 1.0, unit="share 0-1",
+        doc="share of a rationing loss a client no longer holds against the municipality once "
+            "they have seen the priorities set with citizens like them (times how far: heard)",
+        status="free", basis="Brockner & Wiesenfeld 1996 (a fair procedure buffers reactions to "
+                             "unfavourable outcomes); Esaiasson, Gilljam & Persson 2012")
     publicity: float = bounded(
         0.1, 0.0, 1.0, unit="share 0-1",
         doc="share of an arena's effect on participants that a non-participant who follows it "

@@ -148,6 +148,9 @@ class CitizenState(_Locked):
     legitimacy: np.ndarray = state(
         "float64", "(n_citizens,)",
         "belief that the municipality's decisions are rightful (procedural and distributive), 0-1")
+    heard: np.ndarray = state(
+        "float64", "(n_citizens,)",
+        "how far the citizen has seen priorities set with citizens like them (arenas), 0-1")
     expectation: np.ndarray = state("float64", "(n_citizens,)",
                                     "expected performance (expectancy-disconfirmation)")
     satisfaction: np.ndarray = state("float64", "(n_citizens,)", "satisfaction this month")

@@ -185,10 +185,11 @@ def test_supermajority_sits_between_consensus_and_majority():
 # --- ratification -----------------------------------------------------------------------
 
 
-def _one_cycle(openness: float, seed: int, **params) -> tuple[float, float, bool]:
+def _one_cycle(openness: float, seed: int, style: dict | None = None, **params
+               ) -> tuple[float, float, bool]:
     """Run one arena; return participants' and non-participants' mean legitimacy change."""
-    m = GovernanceModel(steering=CoCreationSteering(facilitation=1.0, decision_rule="majority"),
-                        n_citizens=600, rng=seed, **params)
+    settings = {"facilitation": 1.0, "decision_rule": "majority", **(style or {})}
+    m = GovernanceModel(steering=CoCreationSteering(**settings), n_citizens=600, rng=seed, **params)
     for _ in range(12):
         m.step()
     m.politician_power[:] = 1.0
@@ -229,6 +230,24 @@ def test_override_costs_participants_legitimacy_and_others_see_only_what_they_ob
     assert abs(d[:, 1].mean()) < abs(d[:, 0].mean()) / 10
     unseen = [_one_cycle(0.0, seed, publicity=0.0)[1] for seed in range(5)]
     assert unseen == [0.0] * 5
+
+
+@pytest.mark.slow
+def test_a_cycle_without_a_decision_moves_only_those_in_the_room():
+    """Outside the room there is nothing to observe when an arena reaches no decision.
+
+    Consensus under a weak facilitator often fails. In a failed cycle participants'
+    legitimacy moves (toward "heard, nothing decided"), non-participants' not at all; in a
+    decided one theirs moves too. Switch tried: the rule until this version (everyone
+    outside saw every cycle) moved non-participants in failed cycles as well.
+    """
+    hard = {"facilitation": 0.2, "decision_rule": "consensus"}
+    cycles = [_one_cycle(1.0, seed, hard) for seed in range(12)]
+    failed = [c for c in cycles if not c[2]]
+    decided = [c for c in cycles if c[2]]
+    assert len(failed) >= 3 and decided
+    assert all(other == 0.0 and part != 0.0 for part, other, _ in failed)
+    assert all(other != 0.0 for _, other, _ in decided)
 
 
 @pytest.mark.slow

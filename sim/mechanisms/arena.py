@@ -318,7 +318,7 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
                                      MAX_HANDED)
     # what the cycle showed: participants' legitimacy, others' as far as they can see it
     value = cycle_value(success, overridden, implemented, scope_weight)
-    arena_cycle(m, citizens, value, s.transparency)
+    arena_cycle(m, citizens, value, s.transparency, decided=success, overridden=overridden)
 
     m.arena_metrics.update({
         "participation": float(accepted.mean()),

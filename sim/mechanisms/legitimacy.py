@@ -8,7 +8,10 @@ Legitimacy is distinct from trust in competence (MODEL.md §10.3; Tyler 2006; Le
   ten caseworkers who each start again have not);
 * distributive — what they got against what they were entitled to: the mean share of
   their cases' service demand the budget bought (``ration``), so those rationed under a
-  cut or by a reallocation lose and those who gain are served in full.
+  cut or by a reallocation lose and those who gain are served in full. A loss decided by a
+  procedure they saw as fair weighs less (Brockner & Wiesenfeld 1996): a client who has
+  seen the priorities set with citizens like them (``heard``, from arenas) holds only
+  ``1 - fair_process_buffer * heard`` of a rationing loss against the municipality.
 
 Each month a client's legitimacy moves toward ``w * procedural + (1 - w) * distributive``
 at ``legitimacy_rate_per_step``; citizens without an open case have no such experience.
@@ -47,7 +50,9 @@ def casework_signal(m: ModelState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     count = np.maximum(m.open_count, 1)
     procedural = np.bincount(rows, np.take(c.info.reshape(-1), m.open_idx), minlength=n) / count
     served = np.minimum(np.take(m.ration, m.open_cols), 1.0)  # the standard is the entitlement
-    distributive = np.bincount(rows, served, minlength=n) / count
+    # a loss from priorities set in a procedure the client saw as fair weighs less
+    accepted = m.p.fair_process_buffer * np.take(c.heard, rows)
+    distributive = np.bincount(rows, served + accepted * (1.0 - served), minlength=n) / count
     return procedural, distributive, m.open_count > 0
 
 
@@ -82,19 +87,27 @@ def panel_likeness(quintile: np.ndarray, participants: np.ndarray) -> np.ndarray
     return np.minimum(QUINTILES * seats, 1.0)[quintile]
 
 
-def arena_cycle(m: ModelState, participants: np.ndarray, value: float, transparency: float
-                ) -> None:
+def arena_cycle(m: ModelState, participants: np.ndarray, value: float, transparency: float,
+                decided: bool, overridden: bool) -> None:
     """Participants' legitimacy moves toward ``value``; others' as far as they can observe it.
 
-    A non-participant follows the cycle with weight ``publicity * transparency`` and sees
-    ``value * likeness`` (:func:`panel_likeness`): a decision taken by a panel that does not
-    look like them is not theirs (Grimes 2006), so a captured panel costs the unrepresented
-    legitimacy. Nobody outside the room gains or loses by a constant bump.
+    A non-participant follows a cycle that ended in a decision (a cycle without one gives
+    them nothing to observe) with weight ``publicity * transparency``. An override is news
+    to everyone: citizens at the table were not heard. An implemented decision counts for a
+    citizen only as far as the panel looks like them (:func:`panel_likeness`; Grimes 2006,
+    Arnesen & Peters 2018): a decision taken by a panel of others is not theirs, so a
+    captured panel earns the unrepresented nothing. ``heard`` (how far a citizen has seen
+    the priorities set with citizens like them) follows the same signal. Nobody outside the
+    room gains or loses by a constant bump.
     """
     p, c = m.p, m.citizens
-    likeness = panel_likeness(m.resource_quintile, participants)
-    seen = np.full(likeness.size, p.publicity * transparency)
-    observed = value * likeness
-    seen[participants], observed[participants] = 1.0, value
-    c.legitimacy += p.arena_legitimacy_rate * seen * (observed - c.legitimacy)
+    weight = p.publicity * transparency if decided else 0.0
+    if decided and not overridden:
+        seen = weight * panel_likeness(m.resource_quintile, participants)
+    else:
+        seen = np.full(c.legitimacy.size, weight)
+    seen[participants] = 1.0
+    step = p.arena_legitimacy_rate * seen
+    c.legitimacy += step * (value - c.legitimacy)
     np.minimum(np.maximum(c.legitimacy, 0.0, out=c.legitimacy), 1.0, out=c.legitimacy)
+    c.heard += step * (value - c.heard)

@@ -58,6 +58,7 @@ EXTRA_METRICS: dict[str, str] = {
     "teaching_quality": "school quality time per professional times the inclusion effect",
     "further_education": "share of citizens with a school case doing well (wellbeing > 0.5)",
     "quality_share": "share of professional time on quality work",
+    "wellbeing_sd": "standard deviation of true outcome across citizens (the citizen-level SD)",
     "outcome_bottom_quintile": "mean wellbeing of the lowest resource quintile",
     "outcome_complex": "mean wellbeing of citizens with >= 4 needs",
     "latent_share": "share of need above the case threshold that is not a case (latent)",
@@ -112,6 +113,7 @@ def compute_metrics(m: ModelState) -> dict[str, float]:
         "teaching_quality": float(school_quality * m.school_factor),
         "further_education": _mean(w[school] > DOING_WELL),
         "quality_share": float(time_share[QUALITY]),
+        "wellbeing_sd": float(w.std()),
         "outcome_bottom_quintile": float(w @ m.bottom_weights),
         "outcome_complex": _mean(w[complex_mask]),
         "latent_share": latent / (latent + float(m.open_need @ (m.open_need > thr)))

@@ -157,6 +157,7 @@ def build_citizens(p: ModelParams, n_prof: int, rng: np.random.Generator,
     return CitizenState(
         civil_base=base, civil_capacity=np.minimum(capacity, 1.0),
         frailty=frailty, need=need, wellbeing=wellbeing, trust=trust, legitimacy=legitimacy,
+        heard=np.zeros(n),
         expectation=wellbeing.copy(), satisfaction=wellbeing.copy(), resources=resources,
         self_efficacy=self_efficacy,
         coproduction=INITIAL_COPRODUCTION * resources,
