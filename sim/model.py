@@ -42,7 +42,7 @@ from sim.mechanisms.population import (
 from sim.mechanisms.production import allocate, produce
 from sim.mechanisms.professionals import update_professionals
 from sim.params import ModelParams
-from sim.policies import Levers, SteeringStyle, make_style
+from sim.policies import Levers, SteeringStyle, arena_params, make_style
 from sim.scenarios import load_scenario
 from sim.state import ModelState
 from sim.streams import Streams
@@ -131,6 +131,9 @@ class GovernanceModel(ModelState):
                 steering_params = {**(values.get("steering_params") or {}), **(steering_params or {})}
         if steering is None:
             steering = "result_based"
+        if preset is not None and values["arena"] and isinstance(steering, str):
+            # the preset's arena settings, for a style that holds arenas; given ones win
+            steering_params = {**arena_params(steering, values["arena"]), **(steering_params or {})}
         self.preset = preset
         self.p = p = ModelParams.from_dict(params)
         self.style = make_style(steering, steering_params)

@@ -220,7 +220,7 @@ def test_every_experiment_states_its_question_and_figures():
 
 # --- experiments end to end at a tiny size (slow tier) ------------------------------------
 
-EXPERIMENTS_E2E = ("style_comparison", "trust_reform", "framing", "budget_cut")
+EXPERIMENTS_E2E = ("style_comparison", "trust_reform", "framing", "budget_cut", "where_styles_win")
 
 
 @pytest.mark.slow

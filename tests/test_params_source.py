@@ -94,6 +94,39 @@ def test_a_list_from_the_command_line_becomes_a_tuple():
     assert style.arena(1) == ArenaSettings(domains=("school", "health"))
 
 
+@pytest.mark.parametrize("style", ["co_creation", "experience_based", "result_based"])
+def test_a_scenario_arena_reaches_the_styles_holding_arenas_on_both_paths(style):
+    """``captured_arena``'s arena settings reach co-creation; styles without arenas ignore them.
+
+    The CLI (a composed config) and the Python API (``preset=``) build the same style.
+    """
+    from sim import GovernanceModel
+
+    kwargs = jobs.model_kwargs(_compose(["scenario=captured_arena", f"steering={style}"]))
+    cli = make_style(kwargs["steering"], kwargs["steering_params"])
+    api = GovernanceModel(preset="captured_arena", steering=style, n_citizens=200, rng=0).style
+    assert cli.describe() == api.describe()
+    if style == "co_creation":
+        expected = ArenaSettings(handover=0.3, envelope=0.05, facilitation=0.5,
+                                 decision_rule="majority", power_imbalance=0.8, transparency=0.8)
+        assert cli.arena(1) == api.arena(1) == expected
+    else:
+        assert cli.describe() == make_style(style).describe() and cli.arena(1) is None
+
+
+def test_a_deliberate_steering_value_beats_the_scenario_arena():
+    """``steering.facilitation=0.9`` wins over the scenario's 0.5, as ``steering_params`` do."""
+    from sim import GovernanceModel
+
+    kwargs = jobs.model_kwargs(_compose(["scenario=captured_arena", "steering=co_creation",
+                                         "steering.facilitation=0.9", "arena.handover=0.6"]))
+    settings = make_style(kwargs["steering"], kwargs["steering_params"]).arena(1)
+    assert (settings.facilitation, settings.handover, settings.power_imbalance) == (0.9, 0.6, 0.8)
+    api = GovernanceModel(preset="captured_arena", steering="co_creation", n_citizens=200, rng=0,
+                          steering_params={"facilitation": 0.9}).style.arena(1)
+    assert (api.facilitation, api.handover) == (0.9, 0.3)
+
+
 def test_docs_tables_are_the_generated_ones():
     """The tables of docs/model.md are what the declarations generate (else: --table)."""
     assert stale_tables() == [], "run: python -m sim.docs --table"

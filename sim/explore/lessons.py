@@ -33,6 +33,18 @@ TRY: dict[str, str] = {
         "Arenas meet every quarter: ringed citizens sit on the panel. Lower the politicians' "
         "openness to 0.1 and press Reset: overrides come and trust falls. Try a narrow arena "
         "scope: what can citizens still decide?"),
+    "aligned_targets": (
+        "Here the KPI measures almost what matters and cannot be gamed. Play three years and "
+        "compare A (result-based) with B: the dashed KPI and the solid true outcome move "
+        "together, and the styles end close. Raise A's incentive intensity and press Reset."),
+    "local_knowledge": (
+        "Choose co-creation for A and keep B experience-based. Play three years: the arenas "
+        "hear needs no caseworker sees. Then lower the politicians' openness to 0.1 and press "
+        "Reset: how much of co-creation's lead survives a council that overrides?"),
+    "captured_arena": (
+        "Choose co-creation for A and keep B experience-based. Play three years and watch the "
+        "arena plot: a small, resourceful panel decides. Raise A's facilitation to 0.9 and "
+        "press Reset: does a better-run arena change who it serves?"),
 }
 
 #: Shown with every scenario: how the page works.

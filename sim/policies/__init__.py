@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 from typing import Any
 
+from sim.fields import parameters_of
 from sim.policies.base import DEFAULT_STYLE, REGISTRY, Levers, LeverStyle, SteeringStyle, style_class
 from sim.policies.co_creation import ArenaSettings, CoCreationSteering
 from sim.policies.composite import PairStyle
@@ -44,8 +45,29 @@ def make_style(steering: str | SteeringStyle, params: dict[str, Any] | None = No
         cls.check_keys(params or {})
     return cls(**(params or {}))
 
+
+def arena_params(style: str, arena: dict[str, Any]) -> dict[str, Any]:
+    """A scenario's ``arena`` settings that style ``style`` takes (none for a style without arenas).
+
+    Every setting is checked as an :class:`ArenaSettings` value whatever the style, so a bad
+    one fails for every style with ``ValueError`` naming ``arena.KEY`` and what is allowed.
+    """
+    allowed = parameters_of(ArenaSettings)
+    checked = {}
+    for key, value in arena.items():
+        if key not in allowed:
+            raise ValueError(f"arena.{key}: unknown key; allowed: {', '.join(allowed)}")
+        try:
+            checked[key] = allowed[key].check(value)
+        except ValueError as exc:
+            raise ValueError(f"arena.{exc}") from None
+    accepted = style_class(style).parameters()
+    return {key: value for key, value in checked.items() if key in accepted}
+
+
 __all__ = [
     "DEFAULT_STYLE", "STYLES", "ArenaSettings", "CoCreationSteering", "ExperienceBasedSteering",
     "LeverStyle", "Levers", "MixedSteering", "PairStyle", "ResultBasedSteering", "SteeringStyle",
-    "SwitchSteering", "discover", "lever_table", "make_style", "setting_tables", "style_class",
+    "SwitchSteering", "arena_params", "discover", "lever_table", "make_style", "setting_tables",
+    "style_class",
 ]

@@ -62,14 +62,25 @@ def model_kwargs(cfg: dict[str, Any]) -> dict[str, Any]:
     """GovernanceModel keyword arguments from a composed config (plain dict).
 
     The style named by ``steering.name`` turns the rest of the ``steering`` node into its
-    keywords (:meth:`~sim.policies.SteeringStyle.config_params`).
+    keywords (:meth:`~sim.policies.SteeringStyle.config_params`). A scenario's ``arena``
+    settings replace a style's arena settings where the steering node holds the default;
+    a value that differs from it was set on purpose and wins, as ``steering_params`` do in
+    the Python API. (To set a setting back to its default in such a scenario, use
+    ``arena.KEY=VALUE``.)
     """
-    from sim.policies import style_class
+    from sim.policies import arena_params, style_class
 
     steering = dict(cfg["steering"])
     name = steering.pop("name")
     params = {k: cfg["population"][k] for k in POPULATION_FIELDS}
     params.update({k: cfg["model"][k] for k in MODEL_FIELDS})
+    # a scenario's arena settings, for the styles that hold arenas; a steering value that
+    # differs from the style's default was set on purpose (command line, sweep) and wins
+    defaults = style_class(name).parameters()
+    arena = {k: v for k, v in (cfg.get("arena") or {}).items() if v is not None}
+    for key, value in arena_params(name, arena).items():
+        if key not in steering or defaults[key].check(steering[key]) == defaults[key].default:
+            steering[key] = value
     return {"steering": name, "steering_params": style_class(name).config_params(steering),
             **params}
 

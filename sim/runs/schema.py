@@ -26,7 +26,7 @@ from omegaconf import MISSING
 
 from sim.fields import Parameter, parameters_of, python_type
 from sim.params import ModelParams
-from sim.policies import STYLES, SteeringStyle
+from sim.policies import STYLES, ArenaSettings, SteeringStyle
 
 #: ModelParams fields that describe the population and its needs; the rest are "model".
 POPULATION_FIELDS = (
@@ -84,6 +84,14 @@ def __getattr__(name: str) -> type:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+#: A scenario's ``arena`` node: every arena setting, unset (``None``) unless the scenario
+#: or the command line sets it (``arena.handover=0.5``); checked by
+#: :func:`sim.policies.arena_params` when a job is built.
+ArenaSchema = make_dataclass(
+    "ArenaSchema", [(p.name, python_type(p.declaration) | None, field(default=None))
+                    for p in parameters_of(ArenaSettings).values()], module=__name__)
+
+
 @dataclasses.dataclass
 class AnalysisSchema:
     """What an experiment asks and which figures answer it (read by its analysis and report).
@@ -112,6 +120,8 @@ class RootSchema:
     population: Any = None
     model: Any = None
     steering: Any = None
+    #: a scenario's arena settings: applied to every style holding arenas, ignored by the rest
+    arena: Any = field(default_factory=ArenaSchema)
 
 
 def register() -> None:

@@ -24,7 +24,8 @@ from matplotlib.figure import Figure
 
 #: Experiments with an analysis of their own; a sweep without one gets ``generic``.
 ANALYSES = ("style_comparison", "goodhart", "steering_frontier", "school_inclusion",
-            "ten_caseworkers", "trust_reform", "framing", "budget_cut", "sensitivity")
+            "ten_caseworkers", "trust_reform", "framing", "budget_cut", "sensitivity",
+            "where_styles_win")
 FIGURES = "figures"
 
 
