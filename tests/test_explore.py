@@ -170,7 +170,8 @@ def test_page_renders_the_views_and_step_draws_them_anew():
     rc = _page()
     images = _images(rc)
     assert set(images) == {"explore-population-A", "explore-population-B", "explore-gap",
-                           "explore-trust-motivation", "explore-caseworkers", "explore-arenas"}
+                           "explore-trust-motivation", "explore-legitimacy-civil",
+                           "explore-caseworkers", "explore-arenas"}
     assert "Time: 0.0" in _texts(rc)
     assert "take effect when you press Reset" in _lesson(rc)
     before = {k: img.value for k, img in images.items()}

@@ -109,8 +109,8 @@ def test_explorer_steps_applies_a_slider_on_reset_and_asks_nothing_of_the_intern
     from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415
 
     outside, errors, failures = [], [], []
-    views = ("population-A", "population-B", "gap", "trust-motivation", "caseworkers",
-             "arenas")
+    views = ("population-A", "population-B", "gap", "trust-motivation", "legitimacy-civil",
+             "caseworkers", "arenas")
 
     def route(route_) -> None:
         url = urlparse(route_.request.url)

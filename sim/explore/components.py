@@ -93,6 +93,16 @@ def TrustMotivationPlot(model: ExplorerModel):
 
 
 @solara.component
+def LegitimacyCivilPlot(model: ExplorerModel):
+    """Legitimacy, civil society's share of resolved need and the tasks handed to it, both runs."""
+    update_counter.get()
+    FigureView(lambda: metric_figure(run_series(model), ("legitimacy", "civil_share", "tasks_handed"),
+                                     ("mean legitimacy (0-1)", "civil share of resolved need",
+                                      "share of tasks handed over")),
+               [id(model), model.steps], name="legitimacy-civil")
+
+
+@solara.component
 def CaseworkersPlot(model: ExplorerModel):
     """Caseworkers met by citizens with four or more needs, both runs."""
     update_counter.get()
@@ -111,7 +121,8 @@ def ArenaPlot(model: ExplorerModel):
 
 
 #: The SolaraViz components, in grid order (two per row).
-VIEWS = [PopulationA, PopulationB, GapPlot, TrustMotivationPlot, CaseworkersPlot, ArenaPlot]
+VIEWS = [PopulationA, PopulationB, GapPlot, TrustMotivationPlot, LegitimacyCivilPlot, CaseworkersPlot,
+         ArenaPlot]
 
 
 def bold(text: str) -> str:

@@ -87,6 +87,8 @@ def metric_figure(runs: Mapping[str, Series], metrics: Sequence[str],
     """One panel per metric, one line per run."""
     fig = _figure()
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
+    if len(metrics) > 2:  # room for each panel's y label between the panels
+        fig.subplots_adjust(wspace=0.55)
     for ax, metric, ylabel in zip(axes, metrics, ylabels, strict=True):
         for label, s in runs.items():
             if not _empty(s.table):
@@ -94,6 +96,8 @@ def metric_figure(runs: Mapping[str, Series], metrics: Sequence[str],
         if limits is not None:
             ax.set_ylim(*limits)
         _finish(ax, metric, ylabel, runs)
+        if len(metrics) > 2:  # narrow panels: fewer month ticks
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     if axes[0].lines:
         axes[0].legend(fontsize=7, loc="lower left")
     return fig
