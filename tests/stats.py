@@ -55,6 +55,8 @@ def paired(metric: str, a: dict[str, Any], b: dict[str, Any], *, seeds: int = 12
                               metric, first, last))
     x, y = np.array(xs), np.array(ys)
     d = y - x
-    low, high = stats.t.interval(0.95, d.size - 1, loc=d.mean(), scale=stats.sem(d))
+    sem = stats.sem(d)
+    low, high = ((d.mean(), d.mean()) if sem == 0.0  # identical arms: no interval to draw
+                 else stats.t.interval(0.95, d.size - 1, loc=d.mean(), scale=sem))
     return Paired(float(d.mean()), float(low), float(high), float(x.std(ddof=1)),
                   float(x.mean()), float(y.mean()))

@@ -177,6 +177,8 @@ def test_experiment_selects_the_salib_sweeper_over_the_free_parameters(compose_c
     free = {f.name for f in dataclasses.fields(ModelParams) if f.metadata["status"] == "free"}
     names = {p.name.split(".", 1)[1] for p in problem}
     assert names == free | {"ratchet_per_year"}
+    # every varied parameter has a reader's label in the figures and readings
+    assert {p.name for p in problem} <= set(analysis.PARAMETER_LABELS)
     fields = {f.name: f for f in dataclasses.fields(ModelParams)}
     for p in problem:
         key = p.name.split(".", 1)[1]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import yaml
 from hydra import compose, initialize_config_module
@@ -233,6 +234,8 @@ def build_catalogue(results: Path | None = None, out: Path = DEFAULT_OUT, *,
         if e.name in sweeps:
             data, findings = analyse_sweep(sweeps[e.name])
             body = findings_section(data, findings, page_dir)
+            for finding in findings:  # the page copies the sweep's own images
+                plt.close(finding.figure)
         else:
             body = _findings_of(page)
         write_text_atomic(header(e) + body.rstrip("\n") + "\n", page)

@@ -40,6 +40,19 @@ PARAMETER_LABELS = {
     "model.trust_loss_per_step": "trust loss / month",
     "model.case_reassign_per_step": "case reassignment / month",
     "population.link_worsening_per_step": "linked-need spill-over / month",
+    "model.legitimacy_rate_per_step": "legitimacy rate / month",
+    "model.procedural_weight": "procedural weight of legitimacy",
+    "model.complaint_per_step": "complaints / case / month",
+    "model.compliance_weight": "compliance weight",
+    "model.take_up_per_step": "take-up of need / month",
+    "model.arena_legitimacy_rate": "arena legitimacy rate",
+    "model.publicity": "publicity of arenas",
+    "model.fair_process_buffer": "fair-process buffer",
+    "population.civil_strength": "civil society strength",
+    "model.civil_production_per_step": "civil production / month",
+    "model.civil_task_per_step": "civil production in a handed task",
+    "model.civil_substitution": "civil erosion by substitution",
+    "model.civil_overload": "civil overload point",
 }
 #: How many parameters a reading names per output.
 NAMED = 3
