@@ -1,7 +1,7 @@
 """Declared state: every array and scalar the model owns, once per entity (MODEL.md §2).
 
 Starsim's ``define_states``, locked. Each entity's state is a dataclass whose fields carry
-a dtype, a shape in words and a one-line meaning (:func:`state`):
+a dtype, a shape in words and a one-line meaning (:func:`~sim.declared.state`):
 
 * :class:`CitizenState` and :class:`ProfessionalState` are the per-person arrays, one row
   per citizen or professional (``model.citizens``, ``model.professionals``); they have
@@ -22,7 +22,6 @@ lengths (``n_open`` open cases, ``n_active`` citizens with an open case, ...).
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.calendar import MONTHS_PER_YEAR
+from sim.declared import Declared, Locked, check_value, declared_fields, state
 
 if TYPE_CHECKING:
     from sim.params import ModelParams
@@ -51,88 +51,16 @@ MESA_ATTRIBUTES = frozenset({
     "rng", "running", "step", "steps", "subscribers", "time", "datacollector",
 })
 
-#: Numpy dtype names a field may declare; any other dtype is a Python type (checked by
-#: name for ``float``, ``int``, ``bool``, ``dict``, ``list``; documented otherwise).
-_NUMPY_DTYPES = frozenset({"float64", "int64", "int32", "uint8", "bool"})
-_PYTHON_TYPES = {"float": (float, np.floating), "int": (int, np.integer),
-                 "bool": (bool, np.bool_), "dict": (dict,), "list": (list,)}
-
-
-@dataclass(frozen=True)
-class Declared:
-    """A field's declaration: dtype, shape in words, meaning, whether ``None`` is allowed."""
-
-    dtype: str
-    shape: str
-    doc: str
-    optional: bool = False
-
-
-def state(dtype: str, shape: str, doc: str, optional: bool = False) -> Any:
-    """Declare a state field: ``dtype``, ``shape`` in words (``"(n_citizens,)"``), meaning.
-
-    Args:
-        dtype: a numpy dtype name (``float64``, ``int64``, ...) or a Python type name.
-        shape: the shape in dimension names; ``"()"`` for a scalar.
-        doc: one line on what the field means.
-        optional: whether the field may hold ``None`` (e.g. no arena yet).
-
-    Returns:
-        A dataclass field (no default: every field is set at build time).
-    """
-    return dataclasses.field(metadata={"state": Declared(dtype, shape, doc, optional)})
-
-
 def declarations(cls: type) -> dict[str, Declared]:
     """Return ``{name: declaration}`` of a state dataclass (or of :class:`ModelState`)."""
     if cls is ModelState or (isinstance(cls, type) and issubclass(cls, ModelState)):
         return dict(MODEL_DECLARATIONS)
-    return {f.name: f.metadata["state"] for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-
-
-def _check_value(owner: str, name: str, decl: Declared, value: Any, dims: dict[str, int]
-                 ) -> list[str]:
-    """Problems with ``value`` against its declaration (empty list if none)."""
-    if value is None:
-        return [] if decl.optional else [f"{owner}.{name}: None, declared {decl.dtype}"]
-    if decl.dtype in _NUMPY_DTYPES:
-        if not (sp.issparse(value) or isinstance(value, np.ndarray)):
-            return [f"{owner}.{name}: {type(value).__name__}, declared a {decl.dtype} array"]
-        arr_dtype, shape = value.dtype, value.shape
-        problems = []
-        if arr_dtype != np.dtype(decl.dtype):
-            problems.append(f"{owner}.{name}: dtype {arr_dtype}, declared {decl.dtype}")
-        words = [w.strip() for w in decl.shape.strip("()").split(",") if w.strip()]
-        if len(words) != len(shape):
-            problems.append(f"{owner}.{name}: shape {shape}, declared {decl.shape}")
-        else:
-            for word, size in zip(words, shape, strict=True):
-                want = dims.get(word, int(word) if word.isdigit() else None)
-                if want is not None and size != want:
-                    problems.append(f"{owner}.{name}: shape {shape}, declared {decl.shape}")
-                    break
-        return problems
-    kinds = _PYTHON_TYPES.get(decl.dtype)
-    if kinds is not None and not isinstance(value, kinds):
-        return [f"{owner}.{name}: {type(value).__name__}, declared {decl.dtype}"]
-    return []
-
-
-class _Locked:
-    """State container with slots: only declared fields can be set."""
-
-    __slots__ = ()
-
-    def check(self, dims: dict[str, int]) -> list[str]:
-        """Problems of every declared field against its dtype and shape (empty if none)."""
-        owner = type(self).__name__
-        return [problem for name, decl in declarations(type(self)).items()
-                for problem in _check_value(owner, name, decl, getattr(self, name), dims)]
+    return declared_fields(cls)
 
 
 # --------------------------------------------------------------------------- people
 @dataclass(slots=True, eq=False)
-class CitizenState(_Locked):
+class CitizenState(Locked):
     """Citizens' state, one row per citizen (MODEL.md §2)."""
 
     frailty: np.ndarray = state("float64", "(n_citizens,)",
@@ -186,7 +114,7 @@ class CitizenState(_Locked):
 
 
 @dataclass(slots=True, eq=False)
-class ProfessionalState(_Locked):
+class ProfessionalState(Locked):
     """Professionals' state, one row per professional, sorted by domain (MODEL.md §2)."""
 
     domain: np.ndarray = state("int64", "(n_professionals,)", "index of the domain (the silo)")
@@ -394,7 +322,7 @@ MODEL_GROUPS: tuple[type, ...] = (StructureState, UnitState, CouncilState, Arena
 
 #: Every declared model-level field and its declaration.
 MODEL_DECLARATIONS: dict[str, Declared] = {
-    f.name: f.metadata["state"] for group in MODEL_GROUPS for f in dataclasses.fields(group)}
+    name: decl for group in MODEL_GROUPS for name, decl in declared_fields(group).items()}
 
 
 def _on_class(cls: type, name: str) -> bool:
@@ -442,7 +370,7 @@ class ModelState(StructureState, UnitState, CouncilState, ArenaState, CaseState,
         dims = self.state_dims()
         for name, decl in MODEL_DECLARATIONS.items():
             if name in have:
-                problems += _check_value(type(self).__name__, name, decl, vars(self)[name], dims)
+                problems += check_value(type(self).__name__, name, decl, vars(self)[name], dims)
         for name in ("citizens", "professionals"):
             if name in have:
                 problems += getattr(self, name).check(dims)

@@ -25,8 +25,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sim.mechanisms", "sim.agents"),               # the phases; thin agent views
     ("sim.state",),                                 # the declared state the mechanisms act on
     ("sim.policies",),                              # styles and their value objects
-    ("sim.params", "sim.fields", "sim.calendar", "sim.streams", "sim.scenarios",
-     "sim.results", "sim.configs"),                 # plain declarations and values
+    ("sim.params", "sim.fields", "sim.declared", "sim.calendar", "sim.streams",
+     "sim.scenarios", "sim.results", "sim.configs"),                 # plain declarations and values
 )
 #: Packages below the model that must not see it, or anything above it.
 FORBIDDEN = {
