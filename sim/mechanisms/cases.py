@@ -68,7 +68,9 @@ def come_forward(m: ModelState, pool: np.ndarray) -> tuple[np.ndarray, np.ndarra
     n, n_domains = c.need.shape
     u = m.streams.take_up.random(n)
     need, assigned = c.need.reshape(-1), c.assigned.reshape(-1)
-    pool = np.unique(pool)
+    seen = np.zeros(need.size, dtype=bool)  # the sorted distinct cells, as np.unique gives
+    seen[pool] = True
+    pool = np.flatnonzero(seen)
     pool = pool[(np.take(need, pool) > m.p.need_threshold)
                 & (np.take(assigned, pool) == m.n_professionals)]
     rows = pool // n_domains
