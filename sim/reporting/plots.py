@@ -94,8 +94,9 @@ def finish(fig: Figure, title: str, caption: str) -> Figure:
     return fig
 
 
-def _grid(n: int, width: float = 4.2, height: float = 3.2,
-          max_cols: int = 4) -> tuple[Figure, np.ndarray]:
+def panel_grid(n: int, width: float = 4.2, height: float = 3.2,
+               max_cols: int = 4) -> tuple[Figure, np.ndarray]:
+    """A figure of ``n`` panels (``width`` x ``height`` inches each), unused ones hidden."""
     cols = 3 if n in (5, 6, 9) else min(n, max_cols)
     rows = int(np.ceil(n / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows + 0.8),
@@ -117,7 +118,7 @@ def plot_timeseries(summary: pd.DataFrame, metrics: Sequence[str], by: str, titl
         caption: what is plotted, replicates and CI level.
         mark_step: draw a vertical line at this step (e.g. a reform or a cut).
     """
-    fig, axes = _grid(len(metrics))
+    fig, axes = panel_grid(len(metrics))
     values = list(dict.fromkeys(summary[by]))
     for ax, metric in zip(axes.flat, metrics, strict=False):
         rows = summary[summary["metric"] == metric]
@@ -150,7 +151,7 @@ def plot_differences(diffs: pd.DataFrame, metrics: Sequence[str], reference: str
         contrast: how the difference reads on the axis (default ``difference vs REFERENCE``);
             the metric's unit follows it.
     """
-    fig, axes = _grid(len(metrics), width=3.4, height=2.2)
+    fig, axes = panel_grid(len(metrics), width=3.4, height=2.2)
     options = list(dict.fromkeys(diffs["option"]))
     for ax, metric in zip(axes.flat, metrics, strict=False):
         rows = diffs[diffs["metric"] == metric].set_index("option")
@@ -184,7 +185,7 @@ def plot_heatmaps(summary: pd.DataFrame, x: str, y: str, metrics: Sequence[str],
         title: the question the figure answers.
         caption: what is plotted, replicates and CI level.
     """
-    fig, axes = _grid(len(metrics), width=4.4, height=3.6, max_cols=2 if len(metrics) == 4 else 4)
+    fig, axes = panel_grid(len(metrics), width=4.4, height=3.6, max_cols=2 if len(metrics) == 4 else 4)
     for ax, metric in zip(axes.flat, metrics, strict=False):
         rows = summary[summary["metric"] == metric]
         grid = rows.pivot_table(index=y, columns=x, values="mean")
@@ -225,7 +226,7 @@ def plot_curves(summary: pd.DataFrame, x: str, metrics: Sequence[str], title: st
         by: a key whose values get a line each (``None``: one line).
         xlabel: the horizontal axis label (with its unit); defaults to ``x``.
     """
-    fig, axes = _grid(len(metrics))
+    fig, axes = panel_grid(len(metrics))
     values = list(dict.fromkeys(summary[by])) if by else [None]
     for ax, metric in zip(axes.flat, metrics, strict=False):
         rows = summary[summary["metric"] == metric]

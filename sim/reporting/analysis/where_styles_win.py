@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 
 from sim.reporting.analysis import Finding, SweepData
 from sim.reporting.analysis.stats import final_year, mean_ci
-from sim.reporting.plots import _grid, colour, finish, label
+from sim.reporting.plots import colour, finish, label, panel_grid
 
 #: The survey's standard error of mean wellbeing at 400 respondents (MODEL.md §10.8).
 SURVEY_SE = 0.022
@@ -30,11 +30,9 @@ SURVEY_SE = 0.022
 PRACTICAL = SURVEY_SE / 2
 #: Metrics whose unit is wellbeing, so a citizen-level SD (``wellbeing_sd``) applies.
 OUTCOME_METRICS = ("true_outcome", "outcome_bottom_quintile", "equity_gap")
-STYLES = ("result_based", "experience_based", "co_creation")
 METRICS = ("true_outcome", "equity_gap", "outcome_bottom_quintile", "legitimacy")
 #: +1: higher is better; -1: lower is better.
-SIGN = {"true_outcome": 1, "equity_gap": -1, "outcome_bottom_quintile": 1, "legitimacy": 1,
-        "citizen_trust": 1}
+SIGN = {"true_outcome": 1, "equity_gap": -1, "outcome_bottom_quintile": 1, "legitimacy": 1}
 TITLE_CONTRASTS = ("How far apart are the styles in each place, against the practical threshold "
                    "(half the survey's standard error)?")
 TITLE_CLAIMS = "Does each style win where the model says it should (MODEL.md §10.8)?"
@@ -173,7 +171,7 @@ def analyse(data: SweepData) -> list[Finding]:
 
 
 def _contrast_figure(contrasts: pd.DataFrame, scenarios: list[str], caption: str):
-    fig, axes = _grid(len(scenarios) * len(METRICS), width=3.0, height=1.9, max_cols=len(METRICS))
+    fig, axes = panel_grid(len(scenarios) * len(METRICS), width=3.0, height=1.9, max_cols=len(METRICS))
     for i, scenario in enumerate(scenarios):
         for j, metric in enumerate(METRICS):
             ax = axes.flat[i * len(METRICS) + j]
@@ -197,7 +195,7 @@ def _contrast_figure(contrasts: pd.DataFrame, scenarios: list[str], caption: str
 
 
 def _claims_figure(claims: pd.DataFrame, caption: str):
-    fig, axes = _grid(1, width=10.0, height=0.5 * len(claims) + 1.4)
+    fig, axes = panel_grid(1, width=10.0, height=0.5 * len(claims) + 1.4)
     ax = axes.flat[0]
     ax.axvspan(-PRACTICAL / SURVEY_SE, PRACTICAL / SURVEY_SE, color="0.88", zorder=0)
     ax.axvline(0, color="0.3", lw=1)
