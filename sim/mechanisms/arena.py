@@ -313,6 +313,9 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
                                 m.arena_programme + PROGRAMME_STEP * implemented * scope_weight)
         # a kind of help no frontline report asks for: finding the latent need they see
         m.arena_outreach = s.scope * outcome * latent_seen(m, citizens, frame)
+        # the framed professions now work as one team for citizens across their domains
+        m.arena_joined[frame] = True
+        m.arena_teams = s.teams
         # some welfare tasks are no longer solved by the municipality (MODEL.md §10.2)
         m.handed[frame] = np.minimum(m.handed[frame] + s.handover * outcome * implemented,
                                      MAX_HANDED)
