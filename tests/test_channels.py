@@ -32,6 +32,13 @@ def test_wellbeing_index_averages_domains_and_has_no_floor():
     assert wellbeing_index(served, 0.3)[0] - wellbeing_index(severe, 0.3)[0] > 0.1
 
 
+@pytest.mark.parametrize("domains", [1, 2, 6, 7, 8, 12])
+def test_wellbeing_index_is_the_row_mean_to_the_bit(domains):
+    """The column-by-column sum gives exactly ``mean(axis=1)`` for any number of domains."""
+    need = np.random.default_rng(domains).exponential(0.5, (500, domains))
+    assert np.array_equal(wellbeing_index(need, 0.3), (1.0 / (1.0 + need / 0.3)).mean(axis=1))
+
+
 def test_service_factor_is_full_below_the_standard_and_diminishing_above():
     """Rationing cuts progress one for one; service above the standard helps at half the rate."""
     assert service_factor(np.array([0.0, 0.5, 1.0, 2.0, 3.0])) == pytest.approx(

@@ -52,6 +52,12 @@ def _random_professional(m: ModelState, domains: np.ndarray, u: np.ndarray) -> n
     return (start + np.minimum((u * count).astype(np.int64), count - 1)).astype(np.int32)
 
 
+def _distinct(cells: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of ``cells``, as ``np.unique`` gives (several times faster)."""
+    cells = np.sort(cells)
+    return cells[np.concatenate(([True], cells[1:] != cells[:-1]))] if cells.size else cells
+
+
 def take_up(m: ModelState) -> np.ndarray:
     """Per citizen: the chance this month of bringing a need above the threshold forward.
 
@@ -78,11 +84,8 @@ def come_forward(m: ModelState, pool: np.ndarray) -> tuple[np.ndarray, np.ndarra
     n, n_domains = c.need.shape
     u = m.streams.take_up.random(n)
     need, assigned = c.need.reshape(-1), c.assigned.reshape(-1)
-    seen = np.zeros(need.size, dtype=bool)  # the sorted distinct cells, as np.unique gives
-    seen[pool] = True
-    pool = np.flatnonzero(seen)
-    pool = pool[(np.take(need, pool) > m.p.need_threshold)
-                & (np.take(assigned, pool) == m.n_professionals)]
+    pool = pool[np.take(need, pool) > m.p.need_threshold]  # filter first: most cells drop out
+    pool = _distinct(pool[np.take(assigned, pool) == m.n_professionals])
     rows = pool // n_domains
     # a team sees across domains for its citizens; a silo caseworker only their own domain
     found = np.take(c.in_team, rows) * m.p.team_sight
