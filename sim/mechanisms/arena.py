@@ -37,7 +37,9 @@
    participants see among themselves and their neighbours``; :func:`latent_seen`) is paid
    from the framed budget before the standard service (MODEL.md §10.1, §10.4); and a
    share ``handover x decided stance x funded share`` of each framed domain's task passes
-   to civil society (up to :data:`MAX_HANDED`; :mod:`sim.mechanisms.civil`).
+   to civil society (up to :data:`MAX_HANDED`; :mod:`sim.mechanisms.civil`); and the
+   framed professions are joined, so citizens with open cases in two joined domains get
+   one interprofessional team (the ``teams`` share; :mod:`sim.mechanisms.cases`).
    What the cycle showed (overridden, undecided, or implemented as far as funded and as
    far as the frame let it matter) moves participants' legitimacy, and non-participants'
    only as far as they follow it, the process is transparent and the panel looks like
