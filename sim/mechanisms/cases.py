@@ -52,10 +52,14 @@ def _random_professional(m: ModelState, domains: np.ndarray, u: np.ndarray) -> n
     return (start + np.minimum((u * count).astype(np.int64), count - 1)).astype(np.int32)
 
 
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of sorted ``values``, in order."""
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if values.size else values
+
+
 def _distinct(cells: np.ndarray) -> np.ndarray:
     """The sorted distinct values of ``cells``, as ``np.unique`` gives (several times faster)."""
-    cells = np.sort(cells)
-    return cells[np.concatenate(([True], cells[1:] != cells[:-1]))] if cells.size else cells
+    return _distinct_sorted(np.sort(cells))
 
 
 def take_up(m: ModelState) -> np.ndarray:
@@ -123,9 +127,7 @@ def allocate_cases(m: ModelState, team_cases: float, candidates: np.ndarray | No
     assigned[closed] = nobody
     ended = np.bincount(closed // n_domains, minlength=n) * ~was_team
     if candidates is None:  # the build: the municipality knows every need of its clients
-        candidates = np.arange(need.size)
-        opening = np.unique(candidates[(np.take(need, candidates) > thr)
-                                       & (np.take(assigned, candidates) == nobody)])
+        opening = np.flatnonzero((need > thr) & (assigned == nobody))
         latent = np.zeros(0, dtype=np.int64)
     else:
         opening, latent = come_forward(m, np.concatenate([m.latent_idx, candidates]))
@@ -136,13 +138,13 @@ def allocate_cases(m: ModelState, team_cases: float, candidates: np.ndarray | No
     idx = np.sort(np.concatenate([idx[~closing], opening]), kind="stable")
     rows = idx // n_domains
     open_need = np.take(need, idx)
+    cols = idx - rows * n_domains
     above = open_need > thr
     complexity = np.bincount(rows[above], minlength=n)
     open_count = np.bincount(rows, minlength=n)
     m.complexity = complexity
     in_team = (complexity >= p.team_threshold) & (c.team_draw < team_cases)
     if m.arena_teams > 0.0 and m.arena_joined.any():  # teams an arena formed (MODEL.md §4.6)
-        cols = idx - rows * n_domains
         joined = np.bincount(rows[above & m.arena_joined[cols]], minlength=n)
         in_team |= (joined >= ARENA_TEAM_CASES) & (c.team_draw < m.arena_teams)
     c.in_team = in_team
@@ -168,11 +170,10 @@ def allocate_cases(m: ModelState, team_cases: float, candidates: np.ndarray | No
     c.coordinator[~in_team] = nobody
     c.ended_now += ended.astype(np.uint8)
 
-    m.open_idx, m.open_rows, m.open_cols = idx, rows, idx - rows * n_domains
+    m.open_idx, m.open_rows, m.open_cols = idx, rows, cols
     m.open_need, m.open_prof = open_need, np.take(assigned, idx)
     m.open_count = open_count
-    m.active_rows = active = rows[np.concatenate(([True], rows[1:] != rows[:-1]))] \
-        if rows.size else rows
+    m.active_rows = active = _distinct_sorted(rows)
     m.row_pos[active] = np.arange(active.size)
     c.plans = np.where(in_team, 1.0, open_count)
 
