@@ -192,7 +192,6 @@ class GovernanceModel(ModelState):
         self.arena_now = None
         self.arena_overrides, self.arena_decisions, self.arena_programme = 0, 0, 0.0
         self.arena_outreach = 0.0
-        self.arena_joined, self.arena_teams = np.zeros(d, dtype=bool), 0.0
         self.arena_record = None
         self.arena_recommendation = None  # budget shares, all domains
         self.arena_panel = np.zeros(0, dtype=np.int64)

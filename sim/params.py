@@ -156,11 +156,6 @@ class ModelParams:
     team_threshold: int = bounded(
         3, 2, 10, integer=True, unit="domains in need", doc="complexity at which teams take a case",
         basis="MODEL.md §3 complexity threshold")
-    team_sight: float = bounded(
-        0.3, 0.0, 1.0, unit="probability per month",
-        doc="chance a team finds a latent need of its citizen in another domain",
-        status="free", basis="assumed (MODEL.md §10.1: teams see across domains for their "
-                             "citizens; silo caseworkers see their own domain)")
     team_coordination_gain: float = bounded(
         1.0, 0.0, 10.0, unit="effort per unit of time",
         doc="effort gain per unit coordination time", basis="design choice")

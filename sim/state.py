@@ -238,12 +238,6 @@ class ArenaState:
                                              "latest implemented budget shares", optional=True)
     arena_outreach: float = state("float", "()",
                                   "share of the framed budget an arena earmarked for outreach")
-    arena_joined: np.ndarray = state("bool", "(n_domains,)",
-                                     "domains whose professions an implemented decision joined "
-                                     "into cross-domain teams")
-    arena_teams: float = state("float", "()",
-                               "share of citizens with cases in two or more joined domains "
-                               "that arena teams take (the latest implemented decision's)")
     arena_panel: np.ndarray = state("int64", "(n_panel,)", "citizens on the standing panel")
     arena_cycle: int = state("int", "()", "arena cycles run")
     arena_metrics: dict = state("dict", "()", "arena metrics, carried between arenas")
