@@ -161,6 +161,7 @@ class GovernanceModel(ModelState):
         self.domain_start = np.r_[0, np.cumsum(self.domain_count)]
         # budget: staff paid in proportion to headcount; the rest buys services
         self.base_budget_month = self.budget_month = p.n_citizens * p.budget_per_citizen
+        self.budget_frame, self.budget_ceiling = self.base_budget_month, np.inf
         wage = p.staff_cost_share * self.base_budget_month / n_prof
         self.staff_cost = wage * self.domain_count
         self.budget_shares = self.domain_count / n_prof

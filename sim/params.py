@@ -102,6 +102,11 @@ class ModelParams:
     budget_cut_step: int = bounded(
         13, 1, 100_000, integer=True, unit="month", doc="first step of the cut",
         basis="scenario `budget_cut` (year 2)")
+    budget_follow_up: bool = flag(
+        True, doc="whether the council's quarterly budget follow-up returns to the treasury what "
+        "the domains could not use (§10.4 switch)",
+        basis="Danish municipal budget follow-up (budgetopfølgning) and supplementary "
+        "appropriations, assumed quarterly")
     budget_stickiness: float = bounded(
         0.7, 0.0, 1.0, unit="weight 0-1", doc="weight of last year's domain shares",
         basis="incrementalism, assumed")

@@ -305,7 +305,11 @@ class BudgetState:
     """The municipality's budget and spending bookkeeping."""
 
     base_budget_month: float = state("float", "()", "monthly budget before any cut")
-    budget_month: float = state("float", "()", "monthly budget after a cut")
+    budget_frame: float = state("float", "()", "monthly budget frame: the base budget after any cut")
+    budget_month: float = state("float", "()", "monthly budget: the frame, or less where the "
+                                "quarterly follow-up returned what the domains could not use")
+    budget_ceiling: float = state("float", "()", "what the domains could use at the last "
+                                  "quarterly follow-up (infinite before the first)")
     spending: float = state("float", "()", "spending this month")
     civil_resolved: float = state("float", "()", "need resolved by civil society this month")
     outreach_spending: float = state("float", "()", "spending on finding latent need this month")

@@ -15,6 +15,7 @@ from sim import GovernanceModel
 from sim.mechanisms.legitimacy import OVERRIDDEN, UNDECIDED, cycle_value, panel_likeness
 from sim.mechanisms.metrics import COMPLEX_NEEDS
 from sim.mechanisms.production import service_factor, wellbeing_index
+from sim.reporting.analysis.where_styles_win import PRACTICAL
 from tests.stats import paired
 
 # --- equations ------------------------------------------------------------------------------
@@ -213,6 +214,25 @@ def test_every_style_spends_its_budget(style):
     p = paired("budget_used", {"steering": style, "steering_params": params},
                {"steering": style}, seeds=3, steps=60, first=49)
     assert p.mean_a >= 0.97
+
+
+@pytest.mark.slow
+def test_budget_follow_up_returns_only_money_no_domain_could_use():
+    """Where styles resolve need, demand falls until every domain is at its service ceiling.
+
+    The quarterly follow-up returns that money to the treasury (spending / budget rises,
+    the budget falls below its frame), and nothing that money bought is lost: the true
+    outcome moves by less than half the survey's standard error. Switched off, the same
+    run leaves the money unspent.
+    """
+    cc = {"steering": "co_creation", "steering_params": {"handover": 0.0}}
+    off = {**cc, "budget_follow_up": False}
+    used = paired("budget_used", off, cc, seeds=3, steps=60, first=49)
+    assert used.positive() and used.mean > 0.02
+    level = paired("budget_level", off, cc, seeds=3, steps=60, first=49)
+    assert level.mean_a == 1.0 and level.mean_b < 0.97
+    outcome = paired("true_outcome", off, cc, seeds=3, steps=60, first=49)
+    assert abs(outcome.mean) < PRACTICAL
 
 
 @pytest.mark.slow
