@@ -161,6 +161,7 @@ class GovernanceModel(ModelState):
         self.domain_start = np.r_[0, np.cumsum(self.domain_count)]
         # budget: staff paid in proportion to headcount; the rest buys services
         self.base_budget_month = self.budget_month = p.n_citizens * p.budget_per_citizen
+        self.budget_frame, self.budget_ceiling = self.base_budget_month, np.inf
         wage = p.staff_cost_share * self.base_budget_month / n_prof
         self.staff_cost = wage * self.domain_count
         self.budget_shares = self.domain_count / n_prof
@@ -192,6 +193,7 @@ class GovernanceModel(ModelState):
         self.arena_now = None
         self.arena_overrides, self.arena_decisions, self.arena_programme = 0, 0, 0.0
         self.arena_outreach = 0.0
+        self.arena_joined, self.arena_teams = np.zeros(d, dtype=bool), 0.0
         self.arena_record = None
         self.arena_recommendation = None  # budget shares, all domains
         self.arena_panel = np.zeros(0, dtype=np.int64)

@@ -102,6 +102,11 @@ class ModelParams:
     budget_cut_step: int = bounded(
         13, 1, 100_000, integer=True, unit="month", doc="first step of the cut",
         basis="scenario `budget_cut` (year 2)")
+    budget_follow_up: bool = flag(
+        True, doc="whether the council's quarterly budget follow-up returns to the treasury what "
+        "the domains could not use (§10.4 switch)",
+        basis="Danish municipal budget follow-up (budgetopfølgning) and supplementary "
+        "appropriations, assumed quarterly")
     budget_stickiness: float = bounded(
         0.7, 0.0, 1.0, unit="weight 0-1", doc="weight of last year's domain shares",
         basis="incrementalism, assumed")
@@ -156,6 +161,11 @@ class ModelParams:
     team_threshold: int = bounded(
         3, 2, 10, integer=True, unit="domains in need", doc="complexity at which teams take a case",
         basis="MODEL.md §3 complexity threshold")
+    team_sight: float = bounded(
+        0.3, 0.0, 1.0, unit="probability per month",
+        doc="chance a team finds a latent need of its citizen in another domain",
+        status="free", basis="assumed (MODEL.md §10.1: teams see across domains for their "
+                             "citizens; silo caseworkers see their own domain)")
     team_coordination_gain: float = bounded(
         1.0, 0.0, 10.0, unit="effort per unit of time",
         doc="effort gain per unit coordination time", basis="design choice")

@@ -238,6 +238,12 @@ class ArenaState:
                                              "latest implemented budget shares", optional=True)
     arena_outreach: float = state("float", "()",
                                   "share of the framed budget an arena earmarked for outreach")
+    arena_joined: np.ndarray = state("bool", "(n_domains,)",
+                                     "domains whose professions an implemented decision joined "
+                                     "into cross-domain teams")
+    arena_teams: float = state("float", "()",
+                               "share of citizens with cases in two or more joined domains "
+                               "that arena teams take (the latest implemented decision's)")
     arena_panel: np.ndarray = state("int64", "(n_panel,)", "citizens on the standing panel")
     arena_cycle: int = state("int", "()", "arena cycles run")
     arena_metrics: dict = state("dict", "()", "arena metrics, carried between arenas")
@@ -299,7 +305,11 @@ class BudgetState:
     """The municipality's budget and spending bookkeeping."""
 
     base_budget_month: float = state("float", "()", "monthly budget before any cut")
-    budget_month: float = state("float", "()", "monthly budget after a cut")
+    budget_frame: float = state("float", "()", "monthly budget frame: the base budget after any cut")
+    budget_month: float = state("float", "()", "monthly budget: the frame, or less where the "
+                                "quarterly follow-up returned what the domains could not use")
+    budget_ceiling: float = state("float", "()", "what the domains could use at the last "
+                                  "quarterly follow-up (infinite before the first)")
     spending: float = state("float", "()", "spending this month")
     civil_resolved: float = state("float", "()", "need resolved by civil society this month")
     outreach_spending: float = state("float", "()", "spending on finding latent need this month")

@@ -354,15 +354,18 @@ def test_co_creation_can_lose_to_experience_based_steering():
     land where local capacity is lowest, the panel does not look like the poorest, and
     co-creation ends with a wider equity gap and a worse-off bottom quintile than
     experience-based steering (version 1's wide-frame case no longer loses: arenas now also
-    find latent need and mobilise civil society).
+    find latent need and mobilise civil society). Since arenas also join professions into
+    teams, which help the same citizens the handover hurts, the losses are small: about
+    +0.008 equity gap and -0.003 bottom quintile on 20 seeds, below half the survey's
+    standard error (direction only, not a practical difference), so it takes 20 seeds.
     """
     region = {"civil_strength": 0.4, "initial_trust": 0.25, "council_openness": 0.1}
     captured = {"steering": "co_creation", **region, "steering_params": {
         "handover": 0.3, "facilitation": 0.5, "decision_rule": "majority",
         "power_imbalance": 0.8, "transparency": 0.8}}
     eb = {"steering": "experience_based", **region}
-    assert paired("equity_gap", eb, captured, steps=60, first=49, seeds=6).positive()
-    assert paired("outcome_bottom_quintile", eb, captured, steps=60, first=49, seeds=6).negative()
+    assert paired("equity_gap", eb, captured, steps=60, first=49, seeds=20).positive()
+    assert paired("outcome_bottom_quintile", eb, captured, steps=60, first=49, seeds=20).negative()
 
 
 def test_task_committee_scenario_runs_as_gentofte():

@@ -15,6 +15,7 @@ from sim import GovernanceModel
 from sim.mechanisms.legitimacy import OVERRIDDEN, UNDECIDED, cycle_value, panel_likeness
 from sim.mechanisms.metrics import COMPLEX_NEEDS
 from sim.mechanisms.production import service_factor, wellbeing_index
+from sim.reporting.analysis.where_styles_win import PRACTICAL
 from tests.stats import paired
 
 # --- equations ------------------------------------------------------------------------------
@@ -30,6 +31,13 @@ def test_wellbeing_index_averages_domains_and_has_no_floor():
     served = severe.copy()
     served[0, 0] = 0.0
     assert wellbeing_index(served, 0.3)[0] - wellbeing_index(severe, 0.3)[0] > 0.1
+
+
+@pytest.mark.parametrize("domains", [1, 2, 6, 7, 8, 12])
+def test_wellbeing_index_is_the_row_mean_to_the_bit(domains):
+    """The column-by-column sum gives exactly ``mean(axis=1)`` for any number of domains."""
+    need = np.random.default_rng(domains).exponential(0.5, (500, domains))
+    assert np.array_equal(wellbeing_index(need, 0.3), (1.0 / (1.0 + need / 0.3)).mean(axis=1))
 
 
 def test_service_factor_is_full_below_the_standard_and_diminishing_above():
@@ -209,6 +217,25 @@ def test_every_style_spends_its_budget(style):
 
 
 @pytest.mark.slow
+def test_budget_follow_up_returns_only_money_no_domain_could_use():
+    """Where styles resolve need, demand falls until every domain is at its service ceiling.
+
+    The quarterly follow-up returns that money to the treasury (spending / budget rises,
+    the budget falls below its frame), and nothing that money bought is lost: the true
+    outcome moves by less than half the survey's standard error. Switched off, the same
+    run leaves the money unspent.
+    """
+    cc = {"steering": "co_creation", "steering_params": {"handover": 0.0}}
+    off = {**cc, "budget_follow_up": False}
+    used = paired("budget_used", off, cc, seeds=3, steps=60, first=49)
+    assert used.positive() and used.mean > 0.02
+    level = paired("budget_level", off, cc, seeds=3, steps=60, first=49)
+    assert level.mean_a == 1.0 and level.mean_b < 0.97
+    outcome = paired("true_outcome", off, cc, seeds=3, steps=60, first=49)
+    assert abs(outcome.mean) < PRACTICAL
+
+
+@pytest.mark.slow
 def test_under_a_cut_the_service_level_gives():
     """A 10% cut is spent, not absorbed by slack: the service level per case falls."""
     def service(**params) -> float:
@@ -221,6 +248,76 @@ def test_under_a_cut_the_service_level_gives():
         return float(np.mean(levels))
 
     assert service(budget_cut=0.1) < 0.95 * service()
+
+
+# --- teams: who sees across domains, and arenas that join professions (§10.1, §4.6) -------
+
+
+def test_a_team_finds_its_citizens_latent_need_and_a_silo_does_not():
+    """``team_sight=1``: every latent need of a team citizen comes forward; of others none."""
+    from sim.mechanisms.cases import come_forward
+
+    m = GovernanceModel(n_citizens=500, rng=2, take_up_per_step=0.0, team_sight=1.0)
+    c = m.citizens
+    n_domains = c.need.shape[1]
+    c.need[:, :] = 2.0 * m.p.need_threshold
+    c.assigned[:, :] = m.n_professionals  # every need latent
+    m.outreach[:] = 0.0
+    c.in_team[:] = np.arange(c.in_team.size) % 2 == 0
+    opening, latent = come_forward(m, np.arange(c.need.size))
+    assert c.in_team[opening // n_domains].all() and opening.size == c.in_team.sum() * n_domains
+    assert not c.in_team[latent // n_domains].any()
+
+
+def test_an_implemented_decision_gives_a_team_to_citizens_with_two_joined_cases():
+    """After an arena joined the school and health professions, two open cases there make a team."""
+    from sim.mechanisms.cases import allocate_cases
+
+    m = GovernanceModel(n_citizens=1000, rng=4)
+    c = m.citizens
+    above = c.need > m.p.need_threshold
+    allocate_cases(m, 0.0, np.zeros(0, dtype=np.int64))
+    assert not c.in_team.any()
+    m.arena_joined[:2], m.arena_teams = True, 1.0
+    allocate_cases(m, 0.0, np.zeros(0, dtype=np.int64))
+    open_cells = np.zeros(c.need.size, dtype=bool)
+    open_cells[m.open_idx] = True
+    two = ((open_cells.reshape(c.need.shape) & above)[:, :2]).sum(axis=1) >= 2
+    assert two.any() and (c.in_team == two).all()
+
+
+@pytest.mark.slow
+def test_teams_find_latent_need_in_other_domains():
+    """A team sees across domains for its citizens: less latent need, complex citizens better off.
+
+    Switch: ``team_sight=0``. Under silos (result-based steering, no teams) the setting
+    changes nothing at all.
+    """
+    cx = {"preset": "complex_cases", "steering": "experience_based"}
+    blind = {**cx, "team_sight": 0.0}
+    assert paired("latent_share", blind, cx, seeds=6, steps=36).negative()
+    assert paired("outcome_complex", blind, cx, seeds=6, steps=36).positive()
+    rb = {"preset": "complex_cases", "steering": "result_based"}
+    silo = paired("outcome_complex", {**rb, "team_sight": 0.0}, rb, seeds=2, steps=24)
+    assert silo.low == silo.high == 0.0
+
+
+@pytest.mark.slow
+def test_arenas_join_professions_into_teams():
+    """An implemented decision forms one team for citizens with cases in two joined domains.
+
+    Switch: arenas that join no professions (``teams=0``): complex citizens meet more
+    caseworkers and the true outcome is lower. With a frame of one domain no citizen has
+    two cases in joined domains, and the setting changes nothing.
+    """
+    cc = {"steering": "co_creation"}
+    off = {**cc, "steering_params": {"teams": 0.0}}
+    assert paired("caseworkers_complex", off, cc, seeds=6, steps=36).negative()
+    assert paired("true_outcome", off, cc, seeds=6, steps=36).positive()
+    school = {"domains": ["school"]}
+    same = paired("true_outcome", {**cc, "steering_params": {**school, "teams": 0.0}},
+                  {**cc, "steering_params": school}, seeds=2, steps=24)
+    assert same.low == same.high == 0.0
 
 
 # --- outcomes that move for everyone (MODEL.md §10.7, issue point 7) ---------------------

@@ -20,7 +20,8 @@ SIM = Path(__file__).resolve().parents[1] / "sim"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("sim.__main__", "sim.runs", "sim.explore"),   # the edge: the commands, Hydra, the browser
     ("sim.reporting",),                             # analyses, figures, the report: tables only
-    ("sim", "sim.run", "sim.docs"),                 # the package's face, simulate(), the docs tables
+    ("sim", "sim.run", "sim.docs", "sim.learning"),  # the package's face, simulate(), the docs
+                                                     # tables, the learning submodels
     ("sim.model",),                                 # GovernanceModel: wires the phases together
     ("sim.mechanisms", "sim.agents"),               # the phases; thin agent views
     ("sim.state",),                                 # the declared state the mechanisms act on

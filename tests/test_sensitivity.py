@@ -221,7 +221,8 @@ def test_jobs_that_repeat_run_once(compose_config):
     assert all(first[i] <= i and x[first[i], 0] == x[i, 0] for i in range(len(x)))
     assert count_jobs(x, params, ["plus"]) == len(set(x[:, 0])) < count_jobs(x, params, ["minus"])
     cfg = _experiment(compose_config, ["hydra.sweeper.morris.trajectories=2"])
-    assert planned_jobs(cfg.hydra.sweeper) == (2 * 25 - 2) + 2 * 25 + 2 * 64 * 6
+    points = len(cfg.hydra.sweeper.problem) + 1  # a Morris trajectory: one point per parameter + 1
+    assert planned_jobs(cfg.hydra.sweeper) == (2 * points - 2) + 2 * points + 2 * 64 * 6
 
 
 # --- figures and readings on fixture tables --------------------------------------------------
@@ -330,7 +331,7 @@ def _sim(sweep: Path, *extra: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def tiny_sweep(tmp_path_factory):
-    """The experiment at a tiny size: at most 2 x (2 x 25 + 2 x 4) = 116 jobs."""
+    """The experiment at a tiny size: at most 2 x (2 x (k + 1) + 2 x 4) jobs for k parameters."""
     sweep = tmp_path_factory.mktemp("sensitivity") / "sweep"
     return sweep, _sim(sweep)
 
@@ -342,12 +343,13 @@ def test_sensitivity_experiment_runs_end_to_end(tiny_sweep):
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads((sweep / "sensitivity.json").read_text())
     assert result["status"] == "complete"
-    assert len(result["morris"]["X"]) == 2 * 25 and len(result["sobol"]["X"]) == 2 * 4
+    points = len(result["morris"]["names"]) + 1  # a Morris trajectory: one per parameter + 1
+    assert len(result["morris"]["X"]) == 2 * points and len(result["sobol"]["X"]) == 2 * 4
     assert set(result["sobol"]["indices"]) == {"true_outcome", "citizen_trust", "equity_gap"}
     folders = sorted(p.name for p in sweep.iterdir() if p.is_dir() and p.name != "figures")
     used = {f for stage in ("morris", "sobol") for point in result[stage]["folders"] for f in point}
     assert set(folders) == used and max(len(f) for f in folders) < 40
-    assert len(folders) < 2 * (2 * 25 + 2 * 4)  # co-creation's ratchet steps repeat jobs, which run once
+    assert len(folders) < 2 * (2 * points + 2 * 4)  # co-creation's ratchet steps repeat jobs, which run once
     assert f"{len(folders)}/{len(folders)} points done" in run.stderr
     table = validate_tidy(pd.read_parquet(sweep / "sweep.parquet"))  # one job id per job
     assert table["job_id"].nunique() == len(folders)

@@ -37,7 +37,9 @@
    participants see among themselves and their neighbours``; :func:`latent_seen`) is paid
    from the framed budget before the standard service (MODEL.md §10.1, §10.4); and a
    share ``handover x decided stance x funded share`` of each framed domain's task passes
-   to civil society (up to :data:`MAX_HANDED`; :mod:`sim.mechanisms.civil`).
+   to civil society (up to :data:`MAX_HANDED`; :mod:`sim.mechanisms.civil`); and the
+   framed professions are joined, so citizens with open cases in two joined domains get
+   one interprofessional team (the ``teams`` share; :mod:`sim.mechanisms.cases`).
    What the cycle showed (overridden, undecided, or implemented as far as funded and as
    far as the frame let it matter) moves participants' legitimacy, and non-participants'
    only as far as they follow it, the process is transparent and the panel looks like
@@ -313,6 +315,9 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
                                 m.arena_programme + PROGRAMME_STEP * implemented * scope_weight)
         # a kind of help no frontline report asks for: finding the latent need they see
         m.arena_outreach = s.scope * outcome * latent_seen(m, citizens, frame)
+        # the framed professions now work as one team for citizens across their domains
+        m.arena_joined[frame] = True
+        m.arena_teams = s.teams
         # some welfare tasks are no longer solved by the municipality (MODEL.md §10.2)
         m.handed[frame] = np.minimum(m.handed[frame] + s.handover * outcome * implemented,
                                      MAX_HANDED)

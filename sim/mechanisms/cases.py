@@ -6,10 +6,15 @@ what was known about the citizen (Deloitte 2017 for the Ministry of Finance: a
 cash-benefit recipient can have 8-10 uncoordinated plans). Team mode: a citizen at or
 above ``team_threshold`` open needs, drawn into the style's ``team_cases`` share, gets
 one coordinating professional and one plan; the team's internal reassignments are not
-handoffs the citizen meets and lose a quarter as much information.
+handoffs the citizen meets and lose a quarter as much information. Co-creation arenas
+join professions: once an implemented decision has joined the framed domains, a citizen
+with open cases in two of them, drawn into the arena's ``teams`` share, gets a team too
+(MODEL.md §4 step 6).
 
 A need above the threshold becomes a case only when the citizen brings it forward
-(:func:`take_up`: resources, trust and legitimacy) or outreach finds it; until then it is
+(:func:`take_up`: resources, trust and legitimacy), their team finds it (a team sees
+across domains for its citizens, ``team_sight``; a silo caseworker sees only their own
+domain) or outreach finds it; until then it is
 latent: unserved, spilling into linked domains, and invisible to frontline reports
 (MODEL.md §10.1). The build opens every need of the initial population.
 
@@ -33,6 +38,9 @@ if TYPE_CHECKING:
 TAKE_UP_MIDPOINT = 0.5
 #: Share of the handoff information loss that a team's shared plan still suffers.
 TEAM_LOSS_FACTOR = 0.25
+#: Open cases in domains an arena joined from which a citizen gets an arena team: the
+#: framed professions have agreed one plan, so two linked cases already make a team.
+ARENA_TEAM_CASES = 2
 #: A case closes when its need falls below this share of the opening threshold (a gap
 #: between opening and closing, so cases do not flicker open and shut).
 CLOSE_SHARE = 0.5
@@ -42,6 +50,16 @@ def _random_professional(m: ModelState, domains: np.ndarray, u: np.ndarray) -> n
     """Pick a professional of each domain in ``domains`` from uniforms ``u``."""
     start, count = m.domain_start[domains], m.domain_count[domains]
     return (start + np.minimum((u * count).astype(np.int64), count - 1)).astype(np.int32)
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of sorted ``values``, in order."""
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if values.size else values
+
+
+def _distinct(cells: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of ``cells``, as ``np.unique`` gives (several times faster)."""
+    return _distinct_sorted(np.sort(cells))
 
 
 def take_up(m: ModelState) -> np.ndarray:
@@ -59,22 +77,24 @@ def take_up(m: ModelState) -> np.ndarray:
 def come_forward(m: ModelState, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Split the cells of ``pool`` above the threshold without a case into (opening, latent).
 
-    A citizen comes forward with probability :func:`take_up`, or is found by the domain's
-    outreach (``m.outreach``, bought with what the budget leaves after services):
-    ``1 - (1 - take_up) * (1 - outreach)``. One uniform per citizen is drawn every month
-    from the ``take_up`` stream whatever the state, so paired runs stay paired.
+    A citizen comes forward with probability :func:`take_up`, is found by their team
+    (``team_sight`` for a citizen in a team: a team sees across domains, a silo caseworker
+    only their own), or is found by the domain's outreach (``m.outreach``, bought with what
+    the budget leaves after services): ``1 - (1 - take_up) * (1 - sight) * (1 - outreach)``.
+    One uniform per citizen is drawn every month from the ``take_up`` stream whatever the
+    state, so paired runs stay paired.
     """
     c = m.citizens
     n, n_domains = c.need.shape
     u = m.streams.take_up.random(n)
     need, assigned = c.need.reshape(-1), c.assigned.reshape(-1)
-    seen = np.zeros(need.size, dtype=bool)  # the sorted distinct cells, as np.unique gives
-    seen[pool] = True
-    pool = np.flatnonzero(seen)
-    pool = pool[(np.take(need, pool) > m.p.need_threshold)
-                & (np.take(assigned, pool) == m.n_professionals)]
+    pool = pool[np.take(need, pool) > m.p.need_threshold]  # filter first: most cells drop out
+    pool = _distinct(pool[np.take(assigned, pool) == m.n_professionals])
     rows = pool // n_domains
-    chance = 1.0 - (1.0 - np.take(take_up(m), rows)) * (1.0 - np.take(m.outreach, pool - rows * n_domains))
+    # a team sees across domains for its citizens; a silo caseworker only their own domain
+    found = np.take(c.in_team, rows) * m.p.team_sight
+    chance = 1.0 - ((1.0 - np.take(take_up(m), rows)) * (1.0 - found)
+                    * (1.0 - np.take(m.outreach, pool - rows * n_domains)))
     comes = np.take(u, rows) < chance
     return pool[comes], pool[~comes]
 
@@ -107,9 +127,7 @@ def allocate_cases(m: ModelState, team_cases: float, candidates: np.ndarray | No
     assigned[closed] = nobody
     ended = np.bincount(closed // n_domains, minlength=n) * ~was_team
     if candidates is None:  # the build: the municipality knows every need of its clients
-        candidates = np.arange(need.size)
-        opening = np.unique(candidates[(np.take(need, candidates) > thr)
-                                       & (np.take(assigned, candidates) == nobody)])
+        opening = np.flatnonzero((need > thr) & (assigned == nobody))
         latent = np.zeros(0, dtype=np.int64)
     else:
         opening, latent = come_forward(m, np.concatenate([m.latent_idx, candidates]))
@@ -120,10 +138,16 @@ def allocate_cases(m: ModelState, team_cases: float, candidates: np.ndarray | No
     idx = np.sort(np.concatenate([idx[~closing], opening]), kind="stable")
     rows = idx // n_domains
     open_need = np.take(need, idx)
-    complexity = np.bincount(rows[open_need > thr], minlength=n)
+    cols = idx - rows * n_domains
+    above = open_need > thr
+    complexity = np.bincount(rows[above], minlength=n)
     open_count = np.bincount(rows, minlength=n)
     m.complexity = complexity
-    c.in_team = in_team = (complexity >= p.team_threshold) & (c.team_draw < team_cases)
+    in_team = (complexity >= p.team_threshold) & (c.team_draw < team_cases)
+    if m.arena_teams > 0.0 and m.arena_joined.any():  # teams an arena formed (MODEL.md §4.6)
+        joined = np.bincount(rows[above & m.arena_joined[cols]], minlength=n)
+        in_team |= (joined >= ARENA_TEAM_CASES) & (c.team_draw < m.arena_teams)
+    c.in_team = in_team
     kept = open_count - np.bincount(opening // n_domains, minlength=n)
     joining = in_team & ~was_team
     ended += np.where(joining, kept, 0) + (was_team & ~in_team)
@@ -146,11 +170,10 @@ def allocate_cases(m: ModelState, team_cases: float, candidates: np.ndarray | No
     c.coordinator[~in_team] = nobody
     c.ended_now += ended.astype(np.uint8)
 
-    m.open_idx, m.open_rows, m.open_cols = idx, rows, idx - rows * n_domains
+    m.open_idx, m.open_rows, m.open_cols = idx, rows, cols
     m.open_need, m.open_prof = open_need, np.take(assigned, idx)
     m.open_count = open_count
-    m.active_rows = active = rows[np.concatenate(([True], rows[1:] != rows[:-1]))] \
-        if rows.size else rows
+    m.active_rows = active = _distinct_sorted(rows)
     m.row_pos[active] = np.arange(active.size)
     c.plans = np.where(in_team, 1.0, open_count)
 

@@ -133,18 +133,27 @@ def apply_budget(m: ModelState) -> None:
     money and of the demand with it: that money is not spent. Under a cut, outreach and
     extra service give first, then the standard service is rationed. ``ration`` is the
     service level per unit of demand.
+
+    Budget follow-up (``budget_follow_up``): at each quarter's end the council sets the
+    next quarter's budget to what the domains could use (staff, the service ceiling for
+    their open cases and outreach to all latent need), where that is below the frame, and
+    returns the rest to the treasury; when need grows the budget comes back, up to the
+    frame. A style that resolves need so well that every domain is at its ceiling thus
+    costs less (``budget_level``) instead of leaving slack.
     """
     p = m.p
     cut = p.budget_cut if m.steps >= p.budget_cut_step else 0.0
-    m.budget_month = m.base_budget_month * (1.0 - cut)
-    budget_d = m.budget_shares * m.budget_month
+    m.budget_frame = frame = m.base_budget_month * (1.0 - cut)
     facilitation = 0.0
-    if m.arena_now is not None:  # facilitation is paid from the framed domains' budgets
-        facilitation = m.arena_now.facilitation * m.arena_now.facilitation_cost * m.budget_month
+    if m.arena_now is not None:
+        facilitation = m.arena_now.facilitation * m.arena_now.facilitation_cost * frame
+    programme = m.arena_programme * PROGRAMME_COST * frame
+    m.budget_month = min(frame, m.budget_ceiling + facilitation + programme)
+    budget_d = m.budget_shares * m.budget_month
+    if facilitation > 0.0:  # facilitation is paid from the framed domains' budgets
         framed = m.budget_shares * m.arena_frame
         budget_d = budget_d - facilitation * framed / framed.sum()
     # an arena-funded co-production programme is paid from the domains' budgets
-    programme = m.arena_programme * PROGRAMME_COST * m.budget_month
     budget_d = budget_d - programme * m.budget_shares
     m.capacity = np.minimum(1.0, budget_d / m.staff_cost)
     staff = m.staff_cost * m.capacity
@@ -181,6 +190,13 @@ def apply_budget(m: ModelState) -> None:
     m.outreach_spending = float(outreach.sum())
     m.spending = (float((staff + standard + extra).sum()) + m.outreach_spending + facilitation
                   + programme)
+    if p.budget_follow_up and is_quarter_end(m.steps):
+        # budget follow-up: what the domains could use at the service ceiling, with every
+        # latent need reached, is the next quarter's budget where it is below the frame;
+        # the rest goes back to the treasury, and the budget returns when need grows
+        usable = (m.staff_cost + ((MAX_SERVICE_LEVEL * demand + reach)
+                                  / np.maximum(1.0 - m.handed, 1e-9)))
+        m.budget_ceiling = float(usable.sum())
 
 
 def steer(m: ModelState, lev: Levers) -> None:

@@ -49,6 +49,8 @@ METRICS: dict[str, str] = {
     "equity_gap": "true outcome of the top resource quintile minus the bottom quintile",
     "admin_share": "share of professional time on documentation and audit",
     "budget_used": "spending / budget",
+    "budget_level": "budget / frame (the base budget after any cut): below 1 where the "
+                    "quarterly follow-up returned money the domains could not use",
     "cost_per_outcome": "spending per unit of need resolved (budget units)",
 }
 
@@ -108,6 +110,7 @@ def compute_metrics(m: ModelState) -> dict[str, float]:
         "equity_gap": float(w @ m.equity_weights),
         "admin_share": float(time_share[DOCUMENTATION]),
         "budget_used": m.spending / m.budget_month,
+        "budget_level": m.budget_month / m.budget_frame,
         "cost_per_outcome": m.spending / m.resolved_total if m.resolved_total > 0 else np.nan,
         "bunching_share": m.bunching,
         "teaching_quality": float(school_quality * m.school_factor),

@@ -75,13 +75,26 @@ NO_GAMING_BENEFIT = -1.0
 MIN_WORKLOAD_SHARE = 0.1
 
 
+#: Row length from which numpy's sums switch from in-order to pairwise addition.
+PAIRWISE_MIN = 8
+
+
 def wellbeing_index(need: np.ndarray, scale: float) -> np.ndarray:
     """Wellbeing each citizen's needs allow: the mean over domains of ``1 / (1 + need / scale)``.
 
     Each domain counts for its share, so a citizen with needs in four domains gains from
     every one that is served and never sits at a floor near zero (MODEL.md §10.7).
     """
-    return (1.0 / (1.0 + need / scale)).mean(axis=1)
+    per_domain = 1.0 / (1.0 + need / scale)
+    d = per_domain.shape[1]
+    if d >= PAIRWISE_MIN or d == 0:
+        return per_domain.mean(axis=1)
+    # numpy sums fewer than eight numbers in order: adding the columns in order gives the
+    # same bits as ``mean(axis=1)`` at half its cost for a few domains
+    total = per_domain[:, 0].copy()
+    for j in range(1, d):
+        total += per_domain[:, j]
+    return total / d
 
 
 def service_factor(level: np.ndarray) -> np.ndarray:

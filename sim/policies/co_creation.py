@@ -60,6 +60,11 @@ class ArenaSettings:
     handover: float = bounded(0.05, 0.0, 1.0, unit="share per decision",
                               doc="share of a framed domain's task an implemented decision hands "
                                   "to civil society, times the decided stance (at most 0.3)")
+    teams: float = bounded(1.0, 0.0, 1.0, unit="share of citizens",
+                           doc="share of citizens with open cases in two or more domains an "
+                               "implemented decision joined that get one interprofessional "
+                               "team (0: arenas join no professions)",
+                           basis="MODEL.md §4 step 6: teams form across the framed domains")
     arena_time: float = bounded(0.02, 0.0, 0.5, unit="share of a month",
                                 doc="time framed-domain professionals spend on an arena")
     facilitation_cost: float = bounded(0.005, 0.0, 0.2, unit="share of the monthly budget",

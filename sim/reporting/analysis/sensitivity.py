@@ -39,6 +39,7 @@ PARAMETER_LABELS = {
     "model.trust_gain_per_step": "trust gain / month",
     "model.trust_loss_per_step": "trust loss / month",
     "model.case_reassign_per_step": "case reassignment / month",
+    "model.team_sight": "teams find latent need / month",
     "population.link_worsening_per_step": "linked-need spill-over / month",
     "model.legitimacy_rate_per_step": "legitimacy rate / month",
     "model.procedural_weight": "procedural weight of legitimacy",
