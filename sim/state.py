@@ -63,8 +63,8 @@ def declarations(cls: type) -> dict[str, Declared]:
 class CitizenState(Locked):
     """Citizens' state, one row per citizen (MODEL.md §2)."""
 
-    frailty: np.ndarray = state("float64", "(n_citizens,)",
-                                "heavy-tailed frailty: scales initial needs and new shocks")
+    frailty: np.ndarray = state("float64", "(n_citizens, n_domains)",
+                                "heavy-tailed frailty per domain: scales initial needs and new shocks")
     need: np.ndarray = state("float64", "(n_citizens, n_domains)", "need per domain, >= 0")
     wellbeing: np.ndarray = state("float64", "(n_citizens,)", "true outcome, 0-1, hidden from KPIs")
     trust: np.ndarray = state("float64", "(n_citizens,)", "trust in the municipality, 0-1")

@@ -24,6 +24,7 @@ class Arm:
     success: np.ndarray
     equity: np.ndarray  # NaN where no decision was made
     acceptability: np.ndarray
+    council_gap: np.ndarray  # the council's utility minus the citizens' (NaN: no decision)
 
 
 def base_models(seeds: tuple[int, ...] = (0, 1), n_citizens: int = 600, **params) -> list:
@@ -39,7 +40,7 @@ def base_models(seeds: tuple[int, ...] = (0, 1), n_citizens: int = 600, **params
 
 def run_trials(settings: list[ArenaSettings], trials: int = 80, **params) -> list[Arm]:
     """Run ``trials`` paired arenas per base model for each settings arm."""
-    results = [([], [], []) for _ in settings]
+    results = [([], [], [], []) for _ in settings]
     for base in base_models(**params):
         for trial in range(trials):
             for arm, s in zip(results, settings, strict=True):
@@ -51,4 +52,7 @@ def run_trials(settings: list[ArenaSettings], trials: int = 80, **params) -> lis
                 arm[0].append(m.arena_record["success"])
                 arm[1].append(m.arena_metrics["arena_equity"])
                 arm[2].append(m.arena_metrics["arena_acceptability"])
-    return [Arm(np.array(a, dtype=float), np.array(b), np.array(c)) for a, b, c in results]
+                utility = m.arena_record["party_utility"]
+                arm[3].append(utility[2] - utility[0] if m.arena_record["success"] else np.nan)
+    return [Arm(np.array(a, dtype=float), np.array(b), np.array(c), np.array(d))
+            for a, b, c, d in results]

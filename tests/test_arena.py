@@ -159,22 +159,27 @@ def test_facilitation_raises_success_and_equity():
 
 
 @pytest.mark.slow
-def test_power_imbalance_lowers_success_and_equity():
-    """More power imbalance gives fewer decisions and less even ones (Choi & Robertson 2014).
+def test_power_imbalance_lowers_success_and_serves_the_powerful():
+    """More power imbalance gives fewer decisions, and those serve the council more.
 
-    160 trials per base model: under full imbalance few arenas decide, and 80 left only
-    about 30 trials with a decision in both arms.
+    Choi & Robertson (2014): imbalance lowers success and the evenness of the outcome.
+    Paired trials at no facilitation: under full imbalance few arenas decide, and where
+    both arms decide, the council's utility rises against the citizens'. Equity across
+    all three parties moves less (+0.009 +/- 0.006 over 109 paired decided trials, not
+    asserted): the professions, each defending its own domain, sit in the middle of the
+    priorities, so pulling a decision toward the council keeps it near them.
     """
     even, skewed = run_trials([ArenaSettings(facilitation=0.0, power_imbalance=0.0),
                                ArenaSettings(facilitation=0.0, power_imbalance=1.0)], trials=160)
     assert skewed.success.mean() < even.success.mean() - 0.1
-    assert _paired_greater(skewed.equity, even.equity)
+    assert _paired_greater(even.council_gap, skewed.council_gap)
 
 
 @pytest.mark.slow
 def test_supermajority_sits_between_consensus_and_majority():
     """Success: consensus < supermajority < majority; equity: supermajority beats majority."""
-    cons, sup, maj = run_trials([ArenaSettings(decision_rule=r)
+    # no facilitator: at the default facilitation most arenas reach one cluster under any rule
+    cons, sup, maj = run_trials([ArenaSettings(decision_rule=r, facilitation=0.0)
                                  for r in ("consensus", "supermajority", "majority")])
     assert cons.success.mean() < sup.success.mean() < maj.success.mean()
     # where both rules decide they pick the same cluster: the equity difference is which
@@ -241,7 +246,7 @@ def test_a_cycle_without_a_decision_moves_only_those_in_the_room():
     decided one theirs moves too. Switch tried: the rule until this version (everyone
     outside saw every cycle) moved non-participants in failed cycles as well.
     """
-    hard = {"facilitation": 0.2, "decision_rule": "consensus"}
+    hard = {"facilitation": 0.4, "decision_rule": "consensus"}
     cycles = [_one_cycle(1.0, seed, hard) for seed in range(12)]
     failed = [c for c in cycles if not c[2]]
     decided = [c for c in cycles if c[2]]
@@ -351,13 +356,14 @@ def test_co_creation_can_lose_to_experience_based_steering():
 
     Weak civil society, low trust, a closed council, open recruitment under a majority rule
     with powerful politicians, and arenas that hand large tasks to civil society: the tasks
-    land where local capacity is lowest, the panel does not look like the poorest, and
-    co-creation ends with a wider equity gap and a worse-off bottom quintile than
-    experience-based steering (version 1's wide-frame case no longer loses: arenas now also
-    find latent need and mobilise civil society). Since arenas also join professions into
-    teams, which help the same citizens the handover hurts, the losses are small: about
-    +0.008 equity gap and -0.003 bottom quintile on 20 seeds, below half the survey's
-    standard error (direction only, not a practical difference), so it takes 20 seeds.
+    land where local capacity is lowest and the panel does not look like the poorest, so
+    co-creation ends with a wider equity gap than experience-based steering. The loss is
+    small: +0.005 equity gap on 20 seeds, below half the survey's standard error (direction
+    only, not a practical difference), so it takes 20 seeds. Since arenas deliberate over
+    priority vectors (their decisions are compromises among citizens, professions and the
+    council) the bottom quintile's loss is no longer distinguishable from zero (-0.0005 +/-
+    0.0012; it was -0.003 under the single stance), and true outcome is slightly higher
+    under co-creation (+0.003); neither is asserted.
     """
     region = {"civil_strength": 0.4, "initial_trust": 0.25, "council_openness": 0.1}
     captured = {"steering": "co_creation", **region, "steering_params": {
@@ -365,7 +371,6 @@ def test_co_creation_can_lose_to_experience_based_steering():
         "power_imbalance": 0.8, "transparency": 0.8}}
     eb = {"steering": "experience_based", **region}
     assert paired("equity_gap", eb, captured, steps=60, first=49, seeds=20).positive()
-    assert paired("outcome_bottom_quintile", eb, captured, steps=60, first=49, seeds=20).negative()
 
 
 def test_task_committee_scenario_runs_as_gentofte():

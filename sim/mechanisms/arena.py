@@ -7,24 +7,26 @@
    filled (a random sample, or weighted to low-resource and high-need citizens); each
    invitee accepts with a probability rising with trust, voice and resources. Declines by
    low-trust citizens are revealed distrust. Politicians come from the council;
-   professionals of the framed domains take part through their stance.
-3. Deliberation: citizens bring the needs they know, their own and their network
+   professionals of the framed domains take part, each standing for one domain.
+3. Deliberation over priorities (MODEL.md §10.1): each participant brings a priority vector
+   over the framed domains. Citizens bring the needs they know, their own and their network
    neighbours', each weighted by the linked needs it blocks (local knowledge a silo's
-   frontline report does not have), tilted by resources toward visible services
-   (capture); the council brings its priorities mixed with the visible KPI table by
-   electoral pressure. The contested question is how far the framed budget should follow
-   what citizens bring (a stance in [0, 1]): citizens start high, politicians low
-   (higher with openness, lower with electoral pressure), professionals in between.
-   Stances move by bounded confidence (:mod:`sim.mechanisms.deliberation`); power weighs and
-   also narrows the bounds of the strong, who need not compromise. Transparency lowers
-   perception noise; facilitation widens bounds and evens influence; conflict (spread of
-   stances x budget scarcity) narrows bounds the more, the less a participant trusts
-   (Balliet & Van Lange 2013); written communication narrows them (Balliet 2010).
-4. Decision: consensus, supermajority or majority on the stance; the decision is the
-   mix of the citizens' and the council's priorities at that stance. Success,
-   acceptability, equity (Choi & Robertson 2014) and citizens' influence (scope x the
-   decided stance). Acceptability and equity describe the latest decision; without one
-   the council decides alone and the arena's budget recommendation stands still.
+   frontline report does not have), tilted by resources toward visible services (capture);
+   since needs differ by group, the poor and the resourceful bring different priorities.
+   Each invited professional defends their own domain; each politician brings their
+   priorities mixed with the visible KPI table by electoral pressure. Priorities move by
+   bounded confidence on the total-variation distance (:mod:`sim.mechanisms.deliberation`);
+   power weighs and also narrows the bounds of the strong, who need not compromise; open,
+   unpressed politicians listen further. Transparency lowers perception noise; facilitation
+   widens bounds and gives each party an equal say; conflict (spread of priorities x budget
+   scarcity) narrows bounds the more, the less a participant trusts (Balliet & Van Lange
+   2013); written communication narrows them (Balliet 2010).
+4. Decision: consensus, supermajority or majority over the clusters of priorities; the
+   decision is the deciding cluster's mean. ``o`` (:func:`toward_citizens`) is how far it
+   sits from the council's view toward the citizens'. Success, acceptability, equity across
+   the parties' positions (Choi & Robertson 2014) and citizens' influence (scope x ``o``).
+   Acceptability and equity describe the latest decision; without one the council decides
+   alone and the arena's budget recommendation stands still.
 5. Ratification: politicians override with probability formal_power x electoral_pressure
    x (1 - openness). The share of decisions overridden so far is revealed closedness
    (MODEL.md §10.5); the council learns from the cycle's record next month
@@ -33,15 +35,17 @@
    the envelope is ranked and cut (:func:`rank_and_cut`; unfunded promises disappoint);
    a co-production programme paid from the domains' budgets grows with what the arena
    may decide (resources for citizens, targeted or not as the support lever says), and
-   an outreach earmark (``scope x decided stance x the latent share of need the
+   an outreach earmark (``scope x o x the latent share of need the
    participants see among themselves and their neighbours``; :func:`latent_seen`) is paid
    from the framed budget before the standard service (MODEL.md §10.1, §10.4); and a
-   share ``handover x decided stance x funded share`` of each framed domain's task passes
+   share ``handover x o x funded share`` of each framed domain's task passes
    to civil society (up to :data:`MAX_HANDED`; :mod:`sim.mechanisms.civil`); and the
    framed professions are joined, so citizens with open cases in two joined domains get
    one interprofessional team (the ``teams`` share; :mod:`sim.mechanisms.cases`).
    What the cycle showed (overridden, undecided, or implemented as far as funded and as
-   far as the frame let it matter) moves participants' legitimacy, and non-participants'
+   far as the frame let it matter), and for an implemented decision whether it moved money
+   toward what each citizen wants (:func:`moved_toward`: winners and losers), moves
+   participants' legitimacy, and non-participants'
    only as far as they follow it, the process is transparent and the panel looks like
    them (:func:`sim.mechanisms.legitimacy.arena_cycle`; no constant bump for the public).
 7. Costs: arena time comes out of framed-domain professionals' time and facilitation out
@@ -57,6 +61,7 @@ import numpy as np
 
 from sim.mechanisms.deliberation import (
     decide,
+    distance,
     hegselmann_krause,
     outcome_measures,
     party_utilities,
@@ -78,19 +83,20 @@ PERCEPTION_NOISE = 0.3
 AMENITY_BIAS = 0.3
 #: Indices of the visible services that tilt draws toward (school, health).
 VISIBLE_SERVICES = (0, 1)
-#: Starting stances on how far to follow citizens' priorities: citizens, the council,
-#: and the spread of individual stances (professionals start in the middle, 0.5).
-CITIZEN_STANCE, COUNCIL_STANCE, STANCE_NOISE = 0.7, 0.3, 0.1
-#: The middle stance: professionals start here, and voice, openness and pressure shift
-#: a stance from their own midpoints (0.5 on their 0-1 scales).
-MIDDLE_STANCE = 0.5
-#: Stance shift per unit of a citizen's voice, a politician's openness and electoral
-#: pressure (the louder, the more open, the less pressed: the nearer to citizens; assumed).
-VOICE_STANCE, OPENNESS_STANCE, PRESSURE_STANCE = 0.3, 0.4, 0.3
+#: How far a politician's confidence bound widens per unit of openness and narrows per
+#: unit of electoral pressure from their midpoints (the more open and the less pressed,
+#: the further they listen; assumed).
+OPENNESS_REACH, PRESSURE_REACH = 0.8, 0.6
+#: The midpoint of openness and pressure (their 0-1 scales).
+MIDDLE = 0.5
+#: How far an invited professional leans toward their own domain's share (added to the
+#: budget's current shares before normalising; assumed): professions defend their domains.
+PROFESSION_LEAN = 0.3
 #: Influence weights: a citizen's base weight (plus resources), and the extra weight
 #: per unit of power imbalance of professionals (1x) and politicians (2x, times power).
 CITIZEN_WEIGHT, POLITICIAN_IMBALANCE = 0.5, 2.0
-#: Conflict per unit of stance spread (SD) times scarcity, capped at 1.
+#: Conflict per unit of spread of priorities (mean distance from their weighted centre)
+#: times scarcity, capped at 1.
 CONFLICT_PER_SPREAD = 2.0
 #: Confidence bounds under written communication keep this share plus the rest scaled
 #: by its effect size relative to face to face (Balliet 2010; assumed floor).
@@ -100,8 +106,10 @@ COMMUNICATION_FLOOR = 0.6
 PROFESSIONAL_FIRMNESS, POLITICIAN_FIRMNESS = 0.3, 0.6
 #: Trust of politicians and professionals in the process.
 STAFF_TRUST = 0.7
-#: Confidence bounds: U(low, high) plus facilitation's widening (Hegselmann-Krause).
-BOUND_LOW, BOUND_HIGH, FACILITATION_WIDENING = 0.1, 0.3, 0.15
+#: Confidence bounds on the total-variation distance between priority vectors: U(low,
+#: high) plus facilitation's widening (Hegselmann-Krause). Assumed: with them a default
+#: arena decides about three cycles in four, a weakly facilitated consensus almost never.
+BOUND_LOW, BOUND_HIGH, FACILITATION_WIDENING = 0.08, 0.24, 0.12
 #: Communication effect sizes on cooperation (Balliet 2010).
 COMMUNICATION_D = {"face_to_face": 1.2, "written": 0.46}
 #: Co-production programme funded per implemented decision (support units per citizen),
@@ -183,6 +191,34 @@ def rank_and_cut(status: np.ndarray, decision: np.ndarray, movable: float, envel
     return status + funded - taken, float(funded.sum() / gain.sum())
 
 
+def toward_citizens(decision: np.ndarray, citizens: np.ndarray, council: np.ndarray) -> float:
+    """How far a decided priority vector sits from the council's view toward citizens', 0-1.
+
+    The projection of ``decision`` on the line from ``council`` to ``citizens``, clipped
+    (1: the citizens' priorities, 0: the council's; 0.5 when the two views agree).
+    """
+    gap = citizens - council
+    norm = float(gap @ gap)
+    if norm < 1e-18:
+        return 0.5
+    return float(np.clip((decision - council) @ gap / norm, 0.0, 1.0))
+
+
+def moved_toward(wanted: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Per row of ``wanted`` priorities: did the shares move toward them, -1 to 1.
+
+    The gain in closeness (one minus total-variation distance) from ``before`` to
+    ``after``, over the distance moved: 1 when the budget moved straight toward what a
+    citizen wants, -1 straight away from it, 0 when nothing moved. Rows are normalised.
+    """
+    moved = 0.5 * float(np.abs(after - before).sum())
+    if moved < 1e-12:
+        return np.zeros(wanted.shape[0])
+    want = wanted / np.maximum(wanted.sum(axis=1, keepdims=True), 1e-12)
+    gain = 0.5 * (np.abs(want - before).sum(axis=1) - np.abs(want - after).sum(axis=1))
+    return np.clip(gain / moved, -1.0, 1.0)
+
+
 def _normalise(x: np.ndarray) -> np.ndarray:
     x = np.maximum(x, 1e-9)
     return x / x.sum(axis=-1, keepdims=True)
@@ -233,66 +269,81 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
                              replace=False)
     noise_sd = PERCEPTION_NOISE * (1.0 - s.transparency)
 
-    # 3. what each side brings: citizens' pooled local knowledge, the council's position
+    # 3. what each side brings: a priority vector over the framed domains each
     amenity = np.isin(frame, VISIBLE_SERVICES).astype(float)
     n_cit, n_pro, n_pol = len(citizens), s.invited_professionals, len(politicians)
-    if n_cit:
+    if n_cit:  # the needs each citizen knows, tilted toward visible services by resources
         known = np.array([local_knowledge(m, row, frame) for row in citizens])
         tilt = AMENITY_BIAS * c.resources[citizens, None] * amenity  # capture by the resourceful
-        citizen_view = _normalise((known + tilt).mean(axis=0) + rng.normal(0.0, noise_sd, k))
+        brought = _normalise((known + tilt) * np.exp(rng.normal(0.0, noise_sd, (n_cit, k))))
     else:
-        citizen_view = status
+        brought = np.zeros((0, k))
+    # professionals defend their own domain (a frontline view leans toward its unit)
+    own = np.zeros((n_pro, k))
+    own[np.arange(n_pro), np.arange(n_pro) % k] = 1.0
+    professions = _normalise(status + PROFESSION_LEAN * own)
     visible = LEAGUE_OFFSET - np.nan_to_num(m.kpi_units[frame], nan=INITIAL_KPI)
     visible = visible / visible.sum()
     pressure = m.politician_pressure[politicians]
-    council_view = _normalise(((1.0 - pressure[:, None]) * _normalise(
-        m.politician_priorities[politicians][:, frame]) + pressure[:, None] * visible).mean(axis=0))
+    council = _normalise((1.0 - pressure[:, None]) * _normalise(
+        m.politician_priorities[politicians][:, frame]) + pressure[:, None] * visible)
+    citizen_view = brought.mean(axis=0) if n_cit else status
+    council_view = council.mean(axis=0)
 
-    # the contested question: how far the frame should follow what citizens bring (0-1)
+    # participants' influence, trust and how firmly the strong hold their ground
     openness = m.politician_openness[politicians]
-    initial = np.clip(np.concatenate([
-        CITIZEN_STANCE + VOICE_STANCE * (c.voice[citizens] - MIDDLE_STANCE),
-        np.full(n_pro, MIDDLE_STANCE),
-        COUNCIL_STANCE + OPENNESS_STANCE * (openness - MIDDLE_STANCE)
-        - PRESSURE_STANCE * (pressure - MIDDLE_STANCE),
-    ]) + rng.normal(0.0, STANCE_NOISE + noise_sd, n_cit + n_pro + n_pol), 0.0, 1.0)
     weights = np.concatenate([
         CITIZEN_WEIGHT + c.resources[citizens],
         np.full(n_pro, 1.0 + s.power_imbalance),
         (1.0 + POLITICIAN_IMBALANCE * s.power_imbalance) * m.politician_power[politicians]])
-    weights = (1.0 - s.facilitation) * weights + s.facilitation * weights.mean()
+    # a facilitator gives each party at the table (citizens, professions, council) an
+    # equal say, whatever its numbers and power (Choi & Robertson 2014)
+    sizes = np.array([n_cit, n_pro, n_pol], dtype=float)
+    per_party = weights.sum() / (np.count_nonzero(sizes) * np.maximum(sizes, 1.0))
+    weights = (1.0 - s.facilitation) * weights + s.facilitation * np.repeat(per_party, sizes.astype(int))
     trust = np.concatenate([c.trust[citizens], np.full(n_pro + n_pol, STAFF_TRUST)])
+    initial = np.vstack([brought, professions, council])
+    # an open, unpressed politician listens further (a wider bound), a closed one less
+    listening = np.concatenate([np.ones(n_cit + n_pro), np.clip(
+        1.0 + OPENNESS_REACH * (openness - MIDDLE) - PRESSURE_REACH * (pressure - MIDDLE),
+        0.0, None)])
 
-    # conflict of interest = spread of stances x budget scarcity
-    # what citizens wish to move: the scope's share of the frame times the total-variation
-    # distance between the two views
+    # conflict of interest = spread of priorities x budget scarcity; what citizens wish to
+    # move: the scope's share of the frame times the total-variation distance between views
     wish = s.scope * framed_total * 0.5 * np.abs(citizen_view - council_view).sum()
     scarcity = wish / (wish + s.envelope) if wish > 0 else 0.0
-    conflict = min(1.0, CONFLICT_PER_SPREAD * float(initial.std()) * scarcity)
+    centre = np.average(initial, axis=0, weights=weights)
+    spread = float(np.average(distance(np.vstack([centre, initial]))[0, 1:], weights=weights))
+    conflict = min(1.0, CONFLICT_PER_SPREAD * spread * scarcity)
     comm = COMMUNICATION_FLOOR + (1.0 - COMMUNICATION_FLOOR) * COMMUNICATION_D[
         s.communication] / COMMUNICATION_D["face_to_face"]
     # power: the strong need not compromise, so their bounds narrow (facilitation undoes it)
     firmness = np.concatenate([np.zeros(n_cit), np.full(n_pro, PROFESSIONAL_FIRMNESS),
                                np.full(n_pol, POLITICIAN_FIRMNESS)])
     firmness *= s.power_imbalance * (1.0 - s.facilitation)
-    bounds = (rng.uniform(BOUND_LOW, BOUND_HIGH, initial.size)
+    bounds = (rng.uniform(BOUND_LOW, BOUND_HIGH, n_cit + n_pro + n_pol)
               + FACILITATION_WIDENING * s.facilitation) * comm * (1.0 - conflict * (1.0 - trust))
-    bounds *= 1.0 - firmness
+    bounds *= (1.0 - firmness) * listening
 
-    # 4. deliberation and decision
+    # 4. deliberation and decision over the priorities themselves
     final = hegselmann_krause(initial, bounds, weights)
-    success, stance = decide(final, weights, s.decision_rule)
-    council = n_cit + n_pro
+    success, agreed = decide(final, weights, s.decision_rule)
+    at = n_cit + n_pro  # the council's rows
     # without a decision the council decides alone, as it would have without the arena
-    outcome = float(stance) if success else float(np.average(initial[council:],
-                                                               weights=weights[council:]))
+    decision = _normalise(agreed if success else np.average(initial[at:], axis=0,
+                                                            weights=weights[at:]))
+    outcome = toward_citizens(decision, citizen_view, council_view)
     parties = np.repeat([0, 1, 2], [n_cit, n_pro, n_pol])
-    acceptability, equity = outcome_measures(np.array([outcome]), initial, parties)
+    acceptability, _ = outcome_measures(decision, initial, parties)
+    # equity across parties: how evenly the decision serves what each party brought as a
+    # whole (its members' mean priorities; a profession-by-profession spread is no loss)
+    present = np.unique(parties)
+    positions = np.array([initial[parties == g].mean(axis=0) for g in present])
+    _, equity = outcome_measures(decision, positions)
     if not success:  # acceptability and equity describe the latest decision
         acceptability = m.arena_metrics["arena_acceptability"]
         equity = m.arena_metrics["arena_equity"]
-    decision = _normalise(outcome * citizen_view + (1.0 - outcome) * council_view)
-    influence = s.scope * float(stance) if success and n_cit else 0.0
+    influence = s.scope * outcome if success and n_cit else 0.0
 
     # 5. ratification
     override_p = float(np.mean(m.politician_power[politicians] * m.politician_pressure[
@@ -321,9 +372,15 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
         # some welfare tasks are no longer solved by the municipality (MODEL.md §10.2)
         m.handed[frame] = np.minimum(m.handed[frame] + s.handover * outcome * implemented,
                                      MAX_HANDED)
-    # what the cycle showed: participants' legitimacy, others' as far as they can see it
+    # what the cycle showed: participants' legitimacy, others' as far as they can see it;
+    # a funded decision has winners and losers (did it move money toward what they want?)
     value = cycle_value(success, overridden, implemented, scope_weight)
-    arena_cycle(m, citizens, value, s.transparency, decided=success, overridden=overridden)
+    won = None
+    if success and not overridden:
+        won = 0.5 * (1.0 + scope_weight * moved_toward(
+            c.preference[:, frame], status, m.budget_shares[frame] / m.budget_shares[frame].sum()))
+    arena_cycle(m, citizens, value, s.transparency, decided=success, overridden=overridden,
+                won=won)
 
     m.arena_metrics.update({
         "participation": float(accepted.mean()),
@@ -342,9 +399,10 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
                       "success": success, "overridden": overridden, "implemented": implemented,
                       "value": value,
                       "decision": decision, "status": status, "conflict": conflict,
-                      "party_utility": party_utilities(np.array([outcome]), initial, parties),
+                      "party_utility": party_utilities(decision, initial, parties),
                       "citizen_view": citizen_view, "council_view": council_view,
-                      "stances": initial, "outcome": outcome, "parties": parties,
+                      "priorities": initial, "outcome": outcome, "parties": parties,
+                      "won": won,
                       # who is heard: participants' resources against the population's
                       "resource_skew": float(c.resources[citizens].mean() - m.mean_resources)
                       if n_cit else np.nan}

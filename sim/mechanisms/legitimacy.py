@@ -88,8 +88,8 @@ def panel_likeness(quintile: np.ndarray, participants: np.ndarray) -> np.ndarray
 
 
 def arena_cycle(m: ModelState, participants: np.ndarray, value: float, transparency: float,
-                decided: bool, overridden: bool) -> None:
-    """Participants' legitimacy moves toward ``value``; others' as far as they can observe it.
+                decided: bool, overridden: bool, won: np.ndarray | None = None) -> None:
+    """Participants' legitimacy moves toward what the cycle showed; others' as far as they see it.
 
     A non-participant follows a cycle that ended in a decision (a cycle without one gives
     them nothing to observe) with weight ``publicity * transparency``. An override is news
@@ -97,8 +97,12 @@ def arena_cycle(m: ModelState, participants: np.ndarray, value: float, transpare
     citizen only as far as the panel looks like them (:func:`panel_likeness`; Grimes 2006,
     Arnesen & Peters 2018): a decision taken by a panel of others is not theirs, so a
     captured panel earns the unrepresented nothing. ``heard`` (how far a citizen has seen
-    the priorities set with citizens like them) follows the same signal. Nobody outside the
-    room gains or loses by a constant bump.
+    the priorities set with citizens like them) follows the procedural signal ``value``.
+
+    An implemented decision also has winners and losers: ``won`` (per citizen, 0-1) says
+    how far it moved the budget toward what each wants. What a citizen takes from the cycle
+    is then ``procedural_weight * value + (1 - procedural_weight) * won`` (Tyler 2006).
+    Nobody outside the room gains or loses by a constant bump.
     """
     p, c = m.p, m.citizens
     weight = p.publicity * transparency if decided else 0.0
@@ -108,6 +112,8 @@ def arena_cycle(m: ModelState, participants: np.ndarray, value: float, transpare
         seen = np.full(c.legitimacy.size, weight)
     seen[participants] = 1.0
     step = p.arena_legitimacy_rate * seen
-    c.legitimacy += step * (value - c.legitimacy)
+    target = value if won is None else p.procedural_weight * value + (
+        1.0 - p.procedural_weight) * won
+    c.legitimacy += step * (target - c.legitimacy)
     np.minimum(np.maximum(c.legitimacy, 0.0, out=c.legitimacy), 1.0, out=c.legitimacy)
     c.heard += step * (value - c.heard)

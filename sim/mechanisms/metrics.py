@@ -40,8 +40,8 @@ METRICS: dict[str, str] = {
     "revealed_distrust": "share of invited citizens who declined because of low trust",
     "revealed_closedness": "share of arena decisions put to ratification that the council "
                            "overrode (cumulative; NaN before the first decision)",
-    "citizen_influence": "scope x decided stance toward citizens' priorities, latest arena "
-                         "(0 without a ratified decision)",
+    "citizen_influence": "scope x how far the latest arena's decision moved toward citizens' "
+                         "priorities (0 without a ratified decision)",
     "arena_success": "whether the latest arena reached a decision (0 or 1)",
     "arena_acceptability": "mean utility of the latest arena decision to participants",
     "arena_equity": "lowest party's mean utility over the highest's, latest decision",

@@ -32,7 +32,7 @@ def evolve_needs(m: ModelState) -> np.ndarray:
     n_domains = c.need.shape[1]
     flat = c.need.reshape(-1)
     cells, sizes = draw_shocks(m.streams.needs, flat.size, p.shock_per_step, p.need_scale)
-    np.add.at(flat, cells, c.frailty[cells // n_domains] * sizes)
+    np.add.at(flat, cells, np.take(c.frailty.reshape(-1), cells) * sizes)
     idx = np.concatenate([m.open_idx, m.latent_idx])  # open cases and latent need both spill
     excess = np.minimum(np.maximum(np.take(flat, idx) - p.need_threshold, 0.0), p.need_threshold)
     flat *= 1.0 - p.need_decline_per_step

@@ -28,6 +28,11 @@ _NAMED_LINKS = (("employment", "housing"), ("employment", "health"), ("social", 
 INITIAL_NEED_LEVEL = 0.75
 #: Log-frailty difference between the poorest and the richest citizen.
 RESOURCE_GRADIENT = 1.5
+#: How each named domain's need departs from the mean social gradient (mean zero): needs
+#: for work, social support, housing and family fall harder on citizens with few resources,
+#: school and health needs less so (assumed ordering; times ``need_gradient_spread``).
+#: Other domain counts use a uniform gradient.
+DOMAIN_GRADIENT = (-1.0, -0.5, 0.75, 0.75, 0.0, 0.0)
 
 #: Resources ~ Beta(2, 2): spread over (0, 1), few at the extremes (assumed).
 RESOURCES_BETA = (2.0, 2.0)
@@ -121,15 +126,22 @@ def frailty_needs(resources: np.ndarray, n_domains: int, p: ModelParams,
     """Draw heavy-tailed frailty and initial needs (P7: a few citizens carry much of the cost).
 
     Frailty is lognormal with sigma ``need_sigma`` and mean one, shifted up for citizens
-    with fewer resources (the social gradient of need); need per domain starts near its
-    expected level, frailty times an exponential draw, capped at ``need_max``, so frail
-    citizens have large needs in many domains at once.
+    with fewer resources (the social gradient of need), by more in some domains than in
+    others (:data:`DOMAIN_GRADIENT` times ``need_gradient_spread``), so groups of citizens
+    need different kinds of help and want different priorities (MODEL.md §10.1). Need per
+    domain starts near its expected level, frailty times an exponential draw, capped at
+    ``need_max``, so frail citizens have large needs in many domains at once. Returns
+    frailty per citizen and domain (it also scales new shocks) and the initial needs.
     """
     n = resources.size
-    gradient = -RESOURCE_GRADIENT * (resources - 0.5)
-    frailty = np.exp(rng.normal(-0.5 * p.need_sigma**2, p.need_sigma, n) + gradient)
+    spread = np.zeros(n_domains)
+    if n_domains == len(DOMAIN_GRADIENT):
+        spread[:] = p.need_gradient_spread * np.asarray(DOMAIN_GRADIENT)
+    gradient = -RESOURCE_GRADIENT * (resources[:, None] - 0.5) * (1.0 + spread)
+    base = rng.normal(-0.5 * p.need_sigma**2, p.need_sigma, n)
+    frailty = np.exp(base[:, None] + gradient)
     level = INITIAL_NEED_LEVEL * p.shock_per_step * p.need_scale / max(p.need_decline_per_step, 1e-3)
-    need = np.minimum(frailty[:, None] * rng.exponential(level, (n, n_domains)), p.need_max)
+    need = np.minimum(frailty * rng.exponential(level, (n, n_domains)), p.need_max)
     return frailty, need
 
 

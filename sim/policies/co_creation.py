@@ -59,7 +59,8 @@ class ArenaSettings:
                                 doc="d = 1.2 face to face or 0.46 written", basis="Balliet 2010")
     handover: float = bounded(0.05, 0.0, 1.0, unit="share per decision",
                               doc="share of a framed domain's task an implemented decision hands "
-                                  "to civil society, times the decided stance (at most 0.3)")
+                                  "to civil society, times how far the decision followed citizens "
+                                  "(at most 0.3)")
     teams: float = bounded(1.0, 0.0, 1.0, unit="share of citizens",
                            doc="share of citizens with open cases in two or more domains an "
                                "implemented decision joined that get one interprofessional "
