@@ -77,7 +77,7 @@ class ModelParams:
     need_gradient_spread: float = bounded(
         0.5, 0.0, 1.0, unit="share 0-1",
         doc="how unequally the social gradient of need falls on domains (0: the same in all)",
-        status="free", basis="assumed: work, social, housing needs more graded by resources than "
+        status="free", basis="assumed: work and social needs more graded by resources than "
                              "school and health (MODEL.md §10.1: groups with different needs)")
     need_max: float = bounded(
         10.0, 0.1, 100.0, unit="need units", doc="ceiling of need per domain (most severe)",

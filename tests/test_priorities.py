@@ -13,7 +13,8 @@ import pytest
 from scipy import stats
 
 from sim import GovernanceModel
-from sim.mechanisms.arena import frame_mask, moved_toward, run_arena, toward_citizens
+from sim.mechanisms.arena import frame_mask, run_arena
+from sim.mechanisms.deliberation import moved_toward, toward_citizens
 from sim.mechanisms.population import DOMAIN_GRADIENT, domain_names, frailty_needs
 from sim.params import ModelParams
 from sim.policies import CoCreationSteering

@@ -22,8 +22,9 @@
    scarcity) narrows bounds the more, the less a participant trusts (Balliet & Van Lange
    2013); written communication narrows them (Balliet 2010).
 4. Decision: consensus, supermajority or majority over the clusters of priorities; the
-   decision is the deciding cluster's mean. ``o`` (:func:`toward_citizens`) is how far it
-   sits from the council's view toward the citizens'. Success, acceptability, equity across
+   decision is the deciding cluster's mean. ``o``
+   (:func:`~sim.mechanisms.deliberation.toward_citizens`) is how far it sits from the
+   council's view toward the citizens'. Success, acceptability, equity across
    the parties' positions (Choi & Robertson 2014) and citizens' influence (scope x ``o``).
    Acceptability and equity describe the latest decision; without one the council decides
    alone and the arena's budget recommendation stands still.
@@ -44,8 +45,8 @@
    one interprofessional team (the ``teams`` share; :mod:`sim.mechanisms.cases`).
    What the cycle showed (overridden, undecided, or implemented as far as funded and as
    far as the frame let it matter), and for an implemented decision whether it moved money
-   toward what each citizen wants (:func:`moved_toward`: winners and losers), moves
-   participants' legitimacy, and non-participants'
+   toward what each citizen wants (:func:`~sim.mechanisms.deliberation.moved_toward`:
+   winners and losers), moves participants' legitimacy, and non-participants'
    only as far as they follow it, the process is transparent and the panel looks like
    them (:func:`sim.mechanisms.legitimacy.arena_cycle`; no constant bump for the public).
 7. Costs: arena time comes out of framed-domain professionals' time and facilitation out
@@ -63,8 +64,10 @@ from sim.mechanisms.deliberation import (
     decide,
     distance,
     hegselmann_krause,
+    moved_toward,
     outcome_measures,
     party_utilities,
+    toward_citizens,
 )
 from sim.mechanisms.legitimacy import arena_cycle, cycle_value
 from sim.mechanisms.measurement import INITIAL_KPI, LEAGUE_OFFSET
@@ -189,34 +192,6 @@ def rank_and_cut(status: np.ndarray, decision: np.ndarray, movable: float, envel
     loss = np.maximum(-delta, 0.0)
     taken = loss * (funded.sum() / loss.sum()) if loss.sum() > 0 else loss
     return status + funded - taken, float(funded.sum() / gain.sum())
-
-
-def toward_citizens(decision: np.ndarray, citizens: np.ndarray, council: np.ndarray) -> float:
-    """How far a decided priority vector sits from the council's view toward citizens', 0-1.
-
-    The projection of ``decision`` on the line from ``council`` to ``citizens``, clipped
-    (1: the citizens' priorities, 0: the council's; 0.5 when the two views agree).
-    """
-    gap = citizens - council
-    norm = float(gap @ gap)
-    if norm < 1e-18:
-        return 0.5
-    return float(np.clip((decision - council) @ gap / norm, 0.0, 1.0))
-
-
-def moved_toward(wanted: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:
-    """Per row of ``wanted`` priorities: did the shares move toward them, -1 to 1.
-
-    The gain in closeness (one minus total-variation distance) from ``before`` to
-    ``after``, over the distance moved: 1 when the budget moved straight toward what a
-    citizen wants, -1 straight away from it, 0 when nothing moved. Rows are normalised.
-    """
-    moved = 0.5 * float(np.abs(after - before).sum())
-    if moved < 1e-12:
-        return np.zeros(wanted.shape[0])
-    want = wanted / np.maximum(wanted.sum(axis=1, keepdims=True), 1e-12)
-    gain = 0.5 * (np.abs(want - before).sum(axis=1) - np.abs(want - after).sum(axis=1))
-    return np.clip(gain / moved, -1.0, 1.0)
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

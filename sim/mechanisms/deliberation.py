@@ -9,6 +9,8 @@
 * :func:`outcome_measures` — Choi & Robertson's acceptability (mean utility of the
   outcome) and equity (how evenly the outcome serves the parties at the table: the
   lowest party's mean utility over the highest's).
+* :func:`toward_citizens` and :func:`moved_toward` — where a decided priority vector sits
+  between two views, and whether a move of the shares went toward what someone wants.
 
 Pure functions of their arguments: no model, no random state.
 """
@@ -120,3 +122,31 @@ def outcome_measures(decision: np.ndarray, preferences: np.ndarray,
     groups = np.unique(labels)
     means = np.array([utility[labels == g].mean() for g in groups])
     return float(utility.mean()), float(means.min() / means.max()) if means.max() > 0 else 0.0
+
+
+def toward_citizens(decision: np.ndarray, citizens: np.ndarray, council: np.ndarray) -> float:
+    """How far a decided priority vector sits from the council's view toward citizens', 0-1.
+
+    The projection of ``decision`` on the line from ``council`` to ``citizens``, clipped
+    (1: the citizens' priorities, 0: the council's; 0.5 when the two views agree).
+    """
+    gap = citizens - council
+    norm = float(gap @ gap)
+    if norm < 1e-18:
+        return 0.5
+    return float(np.clip((decision - council) @ gap / norm, 0.0, 1.0))
+
+
+def moved_toward(wanted: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Per row of ``wanted`` priorities: did the shares move toward them, -1 to 1.
+
+    The gain in closeness (one minus total-variation distance) from ``before`` to
+    ``after``, over the distance moved: 1 when the budget moved straight toward what a
+    citizen wants, -1 straight away from it, 0 when nothing moved. Rows are normalised.
+    """
+    moved = 0.5 * float(np.abs(after - before).sum())
+    if moved < 1e-12:
+        return np.zeros(wanted.shape[0])
+    want = wanted / np.maximum(wanted.sum(axis=1, keepdims=True), 1e-12)
+    gain = 0.5 * (np.abs(want - before).sum(axis=1) - np.abs(want - after).sum(axis=1))
+    return np.clip(gain / moved, -1.0, 1.0)

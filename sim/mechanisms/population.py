@@ -29,8 +29,9 @@ INITIAL_NEED_LEVEL = 0.75
 #: Log-frailty difference between the poorest and the richest citizen.
 RESOURCE_GRADIENT = 1.5
 #: How each named domain's need departs from the mean social gradient (mean zero): needs
-#: for work, social support, housing and family fall harder on citizens with few resources,
-#: school and health needs less so (assumed ordering; times ``need_gradient_spread``).
+#: for work and social support fall harder on citizens with few resources, school and
+#: health needs less so, family and housing at the mean (assumed ordering; times
+#: ``need_gradient_spread``).
 #: Other domain counts use a uniform gradient.
 DOMAIN_GRADIENT = (-1.0, -0.5, 0.75, 0.75, 0.0, 0.0)
 
