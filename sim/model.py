@@ -59,6 +59,31 @@ INITIAL_CODE = 0.5
 QUINTILE_BOUNDS = (0.2, 0.8)
 
 
+class MetricsCollector(mesa.DataCollector):
+    """Mesa's DataCollector, with the model's metrics appended straight from ``model.metrics``.
+
+    Mesa deep-copies every reporter's value each step; the metrics are fresh floats, so the
+    copy is not needed. The table is the same (``get_model_vars_dataframe``); agent-type
+    reporters are collected by Mesa as usual.
+    """
+
+    model_reporters: dict[str, Any]
+    model_vars: dict[str, list[Any]]
+    _collection_steps: list[Any]
+
+    def collect(self, model: mesa.Model) -> None:
+        """Append this step's metrics, then collect any agent-type reporters the Mesa way."""
+        reporters, self.model_reporters = self.model_reporters, {}
+        try:
+            super().collect(model)  # agent-type tables, when ``collect_agents`` asks for them
+        finally:
+            self.model_reporters = reporters
+        self._collection_steps.append(model.time)
+        metrics = cast("GovernanceModel", model).metrics
+        for name, values in self.model_vars.items():
+            values.append(metrics[name])
+
+
 class GovernanceModel(ModelState):
     """A municipality steering welfare under one steering style.
 
@@ -247,8 +272,8 @@ class GovernanceModel(ModelState):
                 Citizen: {"wellbeing": "wellbeing", "trust": "trust"},
                 Professional: {"intrinsic_motivation": "intrinsic_motivation"},
             }
-        self.datacollector = mesa.DataCollector(model_reporters=reporters,
-                                                agenttype_reporters=agent_reporters)
+        self.datacollector = MetricsCollector(model_reporters=reporters,
+                                              agenttype_reporters=agent_reporters)
 
     def _check_levers(self, lev: Levers) -> None:
         """Reject levers that ask for arenas from a style that has no arena settings."""
