@@ -354,9 +354,15 @@ class ModelState(StructureState, UnitState, CouncilState, ArenaState, CaseState,
     """
 
     _ALLOWED = frozenset(MODEL_DECLARATIONS) | MESA_ATTRIBUTES | {"_state_locked"}
+    #: Declared fields, which are plain instance attributes (their class-level
+    #: declarations are not descriptors): set straight in the instance's dict.
+    _PLAIN = frozenset(MODEL_DECLARATIONS)
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Set ``name``, refusing undeclared names once the state is locked."""
+        if name in self._PLAIN:  # the per-step path: declared state
+            self.__dict__[name] = value
+            return
         if (name not in self._ALLOWED and self.__dict__.get("_state_locked")
                 and not _on_class(type(self), name)):
             raise StateError(f"{type(self).__name__}.{name}: not declared state; declare it "

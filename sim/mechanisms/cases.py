@@ -86,16 +86,16 @@ def come_forward(m: ModelState, pool: np.ndarray) -> tuple[np.ndarray, np.ndarra
     """
     c = m.citizens
     n, n_domains = c.need.shape
-    u = m.streams.take_up.random(n)
+    u = m.streams.take_up.random((n,))
     need, assigned = c.need.reshape(-1), c.assigned.reshape(-1)
-    pool = pool[np.take(need, pool) > m.p.need_threshold]  # filter first: most cells drop out
-    pool = _distinct(pool[np.take(assigned, pool) == m.n_professionals])
+    pool = pool[need.take(pool) > m.p.need_threshold]  # filter first: most cells drop out
+    pool = _distinct(pool[assigned.take(pool) == m.n_professionals])
     rows = pool // n_domains
     # a team sees across domains for its citizens; a silo caseworker only their own domain
-    found = np.take(c.in_team, rows) * m.p.team_sight
-    chance = 1.0 - ((1.0 - np.take(take_up(m), rows)) * (1.0 - found)
-                    * (1.0 - np.take(m.outreach, pool - rows * n_domains)))
-    comes = np.take(u, rows) < chance
+    found = c.in_team.take(rows) * m.p.team_sight
+    chance = 1.0 - ((1.0 - take_up(m).take(rows)) * (1.0 - found)
+                    * (1.0 - m.outreach.take(pool - rows * n_domains)))
+    comes = u.take(rows) < chance
     return pool[comes], pool[~comes]
 
 
@@ -122,7 +122,7 @@ def allocate_cases(m: ModelState, team_cases: float, candidates: np.ndarray | No
     was_team = c.in_team
 
     idx = m.open_idx
-    closing = np.take(need, idx) < CLOSE_SHARE * thr
+    closing = need.take(idx) < CLOSE_SHARE * thr
     closed = idx[closing]
     assigned[closed] = nobody
     ended = np.bincount(closed // n_domains, minlength=n) * ~was_team
@@ -132,12 +132,12 @@ def allocate_cases(m: ModelState, team_cases: float, candidates: np.ndarray | No
     else:
         opening, latent = come_forward(m, np.concatenate([m.latent_idx, candidates]))
     m.latent_idx = latent
-    m.latent_need = np.bincount(latent % n_domains, np.take(need, latent),
+    m.latent_need = np.bincount(latent % n_domains, need.take(latent),
                                 minlength=n_domains).astype(np.float64, copy=False)
     # sorted cells keep the gathers over open cases cache-friendly
     idx = np.sort(np.concatenate([idx[~closing], opening]), kind="stable")
     rows = idx // n_domains
-    open_need = np.take(need, idx)
+    open_need = need.take(idx)
     cols = idx - rows * n_domains
     above = open_need > thr
     complexity = np.bincount(rows[above], minlength=n)
@@ -171,7 +171,7 @@ def allocate_cases(m: ModelState, team_cases: float, candidates: np.ndarray | No
     c.ended_now += ended.astype(np.uint8)
 
     m.open_idx, m.open_rows, m.open_cols = idx, rows, cols
-    m.open_need, m.open_prof = open_need, np.take(assigned, idx)
+    m.open_need, m.open_prof = open_need, assigned.take(idx)
     m.open_count = open_count
     m.active_rows = active = _distinct_sorted(rows)
     m.row_pos[active] = np.arange(active.size)

@@ -311,7 +311,7 @@ def _fitness(table: np.ndarray, weights: np.ndarray, lands: np.ndarray, genotype
     state = np.matmul(g, weights).astype(np.int64)  # (rows, points, n): each element's table row
     size = table.shape[-1]
     flat = (lands[:, None, None] * n + np.arange(n)[None, None, :]) * size + state
-    return np.asarray(np.take(table, flat).mean(axis=-1).reshape(genotypes.shape[:-1]))
+    return np.asarray(table.take(flat).mean(axis=-1).reshape(genotypes.shape[:-1]))
 
 
 def nk_landscapes(n: int, k: int, *, landscapes: int, rng: np.random.Generator,

@@ -48,10 +48,10 @@ def casework_signal(m: ModelState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = c.legitimacy.size
     rows = m.open_rows
     count = np.maximum(m.open_count, 1)
-    procedural = np.bincount(rows, np.take(c.info.reshape(-1), m.open_idx), minlength=n) / count
-    served = np.minimum(np.take(m.ration, m.open_cols), 1.0)  # the standard is the entitlement
+    procedural = np.bincount(rows, c.info.reshape(-1).take(m.open_idx), minlength=n) / count
+    served = np.minimum(m.ration.take(m.open_cols), 1.0)  # the standard is the entitlement
     # a loss from priorities set in a procedure the client saw as fair weighs less
-    accepted = m.p.fair_process_buffer * np.take(c.heard, rows)
+    accepted = m.p.fair_process_buffer * c.heard.take(rows)
     distributive = np.bincount(rows, served + accepted * (1.0 - served), minlength=n) / count
     return procedural, distributive, m.open_count > 0
 

@@ -32,19 +32,18 @@ def evolve_needs(m: ModelState) -> np.ndarray:
     n_domains = c.need.shape[1]
     flat = c.need.reshape(-1)
     cells, sizes = draw_shocks(m.streams.needs, flat.size, p.shock_per_step, p.need_scale)
-    np.add.at(flat, cells, np.take(c.frailty.reshape(-1), cells) * sizes)
+    np.add.at(flat, cells, c.frailty.reshape(-1).take(cells) * sizes)
     idx = np.concatenate([m.open_idx, m.latent_idx])  # open cases and latent need both spill
-    excess = np.minimum(np.maximum(np.take(flat, idx) - p.need_threshold, 0.0), p.need_threshold)
+    excess = np.minimum(np.maximum(flat.take(idx) - p.need_threshold, 0.0), p.need_threshold)
     flat *= 1.0 - p.need_decline_per_step
-    spilling = np.take(idx, np.flatnonzero(excess))
+    spilling = idx.take(np.flatnonzero(excess))
     rows = spilling // n_domains
     cols = spilling - rows * n_domains
     excess = excess[excess > 0.0]
-    targets = (rows * n_domains)[:, None] + np.take(m.link_list, cols, axis=0)
-    amounts = (p.link_worsening_per_step * excess)[:, None] * np.take(
-        m.link_weight, cols, axis=0)
+    targets = (rows * n_domains)[:, None] + m.link_list.take(cols, axis=0)
+    amounts = (p.link_worsening_per_step * excess)[:, None] * m.link_weight.take(cols, axis=0)
     targets, amounts = targets.reshape(-1), amounts.reshape(-1)
     np.add.at(flat, targets, amounts)
     touched = np.concatenate([cells, targets[amounts > 0.0]])
-    flat[touched] = np.minimum(np.take(flat, touched), p.need_max)
+    flat[touched] = np.minimum(flat.take(touched), p.need_max)
     return touched

@@ -146,7 +146,7 @@ def allocate(m: ModelState, lev: Levers) -> None:
     admin = min(lev.documentation + lev.audit * p.audit_hours, 1.0)
     available = np.full(pro.domain.size, max(1.0 - admin, 0.0))
     # complaints and appeals from clients who doubt the decisions take caseworkers' time
-    per_case = p.complaint_per_step * (1.0 - np.take(m.citizens.legitimacy, m.open_rows))
+    per_case = p.complaint_per_step * (1.0 - m.citizens.legitimacy.take(m.open_rows))
     n = pro.domain.size
     m.complaint_time = np.minimum(
         p.complaint_hours * np.bincount(m.open_prof, per_case, minlength=n + 1)[:n], 1.0)
@@ -179,20 +179,20 @@ def produce(m: ModelState, lev: Levers) -> None:
     # linked-need cap, for citizens with an open case only
     active = m.active_rows
     # np.take: gathers rows several times faster than fancy indexing
-    linked = np.log1p(np.minimum(np.take(c.need, active, axis=0) / p.linked_need_cap, 1.0)) @ m.links
+    linked = np.log1p(np.minimum(c.need.take(active, axis=0) / p.linked_need_cap, 1.0)) @ m.links
     linked *= np.where(c.in_team[active], 1.0 - TEAM_CAP_RELIEF, 1.0)[:, None]
     cap = np.exp(-linked)
     idx, rows, cols = m.open_idx, m.open_rows, m.open_cols
     need = c.need.reshape(-1)
-    copro = (1.0 + np.take(c.coproduction, rows)) ** p.exponent_coproduction
+    copro = (1.0 + c.coproduction.take(rows)) ** p.exponent_coproduction
     assigned = m.open_prof
     info = c.info.reshape(-1)
-    known = np.take(info, idx)
-    at = np.take(m.row_pos, rows) * p.n_domains + cols
-    share = np.take(per_prof, assigned) * np.take(cap.reshape(-1), at) * known
+    known = info.take(idx)
+    at = m.row_pos.take(rows) * p.n_domains + cols
+    share = per_prof.take(assigned) * cap.reshape(-1).take(at) * known
     # a task handed to civil society is no longer produced publicly (MODEL.md §10.2)
     share *= (service_factor(m.ration) * school * (1.0 - m.handed))[cols] * copro
-    share *= 1.0 - p.compliance_weight * (1.0 - np.take(c.legitimacy, rows))
+    share *= 1.0 - p.compliance_weight * (1.0 - c.legitimacy.take(rows))
     np.minimum(share, MAX_RESOLVED_SHARE, out=share)
     before = m.open_need
     resolved = before * share
