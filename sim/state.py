@@ -307,7 +307,8 @@ class BudgetState:
     base_budget_month: float = state("float", "()", "monthly budget before any cut")
     budget_frame: float = state("float", "()", "monthly budget frame: the base budget after any cut")
     budget_month: float = state("float", "()", "monthly budget: the frame, or less where the "
-                                "quarterly follow-up returned what the domains could not use")
+                                "quarterly follow-up returned what the domains could not use, "
+                                "net of the money that went with tasks handed to civil society")
     budget_ceiling: float = state("float", "()", "what the domains could use at the last "
                                   "quarterly follow-up (infinite before the first)")
     spending: float = state("float", "()", "spending this month")

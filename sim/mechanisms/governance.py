@@ -130,7 +130,9 @@ def apply_budget(m: ModelState) -> None:
     per case (caseworkers ask for their own clients) up to :data:`MAX_SERVICE_LEVEL`; only
     the rest pays outreach that finds latent need; and what a domain cannot use goes to
     the others. A task handed to civil society (``handed``) takes its share of the service
-    money and of the demand with it: that money is not spent. Under a cut, outreach and
+    money and of the demand with it: that money is neither spent nor budgeted any more
+    (``budget_month`` is net of it), so handing over lowers what a style costs
+    (``budget_level``), not the share of its budget it uses. Under a cut, outreach and
     extra service give first, then the standard service is rationed. ``ration`` is the
     service level per unit of demand.
 
@@ -190,6 +192,9 @@ def apply_budget(m: ModelState) -> None:
     m.outreach_spending = float(outreach.sum())
     m.spending = (float((staff + standard + extra).sum()) + m.outreach_spending + facilitation
                   + programme)
+    # the money that went with the handed tasks is no longer budgeted: the budget, not only
+    # spending, falls (MODEL.md §10.2, §10.4)
+    m.budget_month -= float((np.maximum(budget_d - staff, 0.0) * m.handed).sum())
     if p.budget_follow_up and is_quarter_end(m.steps):
         # budget follow-up: what the domains could use at the service ceiling, with every
         # latent need reached, is the next quarter's budget where it is below the frame;

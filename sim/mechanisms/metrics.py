@@ -50,7 +50,8 @@ METRICS: dict[str, str] = {
     "admin_share": "share of professional time on documentation and audit",
     "budget_used": "spending / budget",
     "budget_level": "budget / frame (the base budget after any cut): below 1 where the "
-                    "quarterly follow-up returned money the domains could not use",
+                    "quarterly follow-up returned money the domains could not use, or "
+                    "tasks handed to civil society took their money with them",
     "cost_per_outcome": "spending per unit of need resolved (budget units)",
 }
 
