@@ -162,6 +162,9 @@ def analyse(data: SweepData) -> list[Finding]:
     regions = region_verdicts(claims)
     fig_v = _claims_figure(claims, cap)
     out_table = contrasts.drop(columns=["pair"]).round(4)
+    # the equity rows are signed (a smaller gap is better): say so beside each number
+    out_table.insert(3, "positive means", out_table["metric"].map(
+        lambda metric: "a smaller gap" if SIGN.get(metric, 1) < 0 else "higher"))
     return [
         Finding("where_styles_win_contrasts", TITLE_CONTRASTS, fig_c, cap,
                 _baseline_free_reading(contrasts), out_table),
