@@ -19,8 +19,10 @@ CUT = "model.budget_cut"
 #: Who: everyone, the lowest resource quintile, citizens with complex needs; and trust.
 LOSSES = ("true_outcome", "outcome_bottom_quintile", "outcome_complex", "citizen_trust",
           "equity_gap", "motivation")
+#: ``budget_level`` (budget / frame) rather than ``budget_used``: every style spends its
+#: budget, so what differs is what each costs (tasks handed over take their money along).
 SERIES = ("true_outcome", "outcome_bottom_quintile", "outcome_complex", "citizen_trust",
-          "budget_used", "equity_gap")
+          "budget_level", "equity_gap")
 TITLE_TS = "How do outcomes and trust move after a 10% budget cut under each steering style?"
 TITLE_LOSS = ("Who loses from the cut under each style, and how does trust respond "
               "(final year, cut minus no cut)?")
@@ -38,7 +40,8 @@ def analyse(data: SweepData) -> list[Finding]:
     n = data.replicates
     cut_value = max(set(data.table[CUT]))
     step = int((data.config.get("model") or {}).get("budget_cut_step", 13))
-    cut_rows = data.table[(data.table[CUT] == cut_value) & data.table["metric"].isin(SERIES)]
+    cut_rows = data.table[(data.table[CUT] == cut_value)
+                          & data.table["metric"].isin((*SERIES, "budget_used"))]
     series = summarise(cut_rows, ["steering", "step", "metric"])
     caption = caption_text(n) + f" Dotted line: the cut of {cut_value:.0%} (step {step})."
     ts = plot_timeseries(series, SERIES, "steering", TITLE_TS, caption, mark_step=step - 0.5)
@@ -68,6 +71,13 @@ def _series_reading(series: pd.DataFrame) -> str:
     within = "stays within" if (used["high"] <= 1.0 + 1e-9).all() else "exceeds"
     parts = [f"Spending {within} the budget: final-month spending / budget "
              + ", ".join(f"{label(r['steering'])} {r['mean']:.3f}" for _, r in used.iterrows()) + "."]
+    level = last[last["metric"] == "budget_level"]
+    if not level.empty:
+        parts.append("What each style costs, the final month's budget as a share of the cut "
+                     "frame (below 1 where money went back to the treasury or went with tasks "
+                     "handed to civil society): " + ", ".join(
+                         f"{label(r['steering'])} {r['mean']:.3f}" for _, r in level.iterrows())
+                     + ".")
     trust = last[last["metric"] == "citizen_trust"].sort_values("mean", ascending=False)
     parts.append("Trust at the end under the cut: " + ", ".join(
         f"{label(r['steering'])} {ci_of(r)}"
