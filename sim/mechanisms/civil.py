@@ -55,14 +55,15 @@ def civil_share(m: ModelState) -> np.ndarray:
     """Share of each cell's need civil society resolves this month, shape (n_citizens, n_domains)."""
     p = m.p
     rate = p.civil_production_per_step + m.handed * p.civil_task_per_step
-    return np.minimum(m.citizens.civil_capacity[:, None] * rate[None, :], 1.0)
+    share = np.multiply(m.citizens.civil_capacity[:, None], rate[None, :])
+    return np.minimum(share, 1.0, out=share)
 
 
 def produce_civil(m: ModelState) -> float:
     """Resolve need by civil society (in place); return the need resolved."""
     c = m.citizens
-    g = civil_share(m)
-    resolved = c.need * g
+    resolved = civil_share(m)
+    resolved *= c.need  # the need civil society resolves, in the share's buffer
     c.need -= resolved
     m.civil_load = resolved @ m.ones_domains
     return float(m.civil_load.sum())

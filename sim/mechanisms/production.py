@@ -85,7 +85,9 @@ def wellbeing_index(need: np.ndarray, scale: float) -> np.ndarray:
     Each domain counts for its share, so a citizen with needs in four domains gains from
     every one that is served and never sits at a floor near zero (MODEL.md §10.7).
     """
-    per_domain = 1.0 / (1.0 + need / scale)
+    per_domain = need / scale
+    per_domain += 1.0
+    np.divide(1.0, per_domain, out=per_domain)
     d = per_domain.shape[1]
     if d >= PAIRWISE_MIN or d == 0:
         return per_domain.mean(axis=1)
@@ -178,10 +180,13 @@ def produce(m: ModelState, lev: Levers) -> None:
     m.school_factor = school[0]
     # linked-need cap, for citizens with an open case only
     active = m.active_rows
-    # np.take: gathers rows several times faster than fancy indexing
-    linked = np.log1p(np.minimum(c.need.take(active, axis=0) / p.linked_need_cap, 1.0)) @ m.links
+    # take: gathers rows several times faster than fancy indexing; then in place
+    blocked = c.need.take(active, axis=0)
+    blocked /= p.linked_need_cap
+    np.log1p(np.minimum(blocked, 1.0, out=blocked), out=blocked)
+    linked = blocked @ m.links
     linked *= np.where(c.in_team[active], 1.0 - TEAM_CAP_RELIEF, 1.0)[:, None]
-    cap = np.exp(-linked)
+    cap = np.exp(np.negative(linked, out=linked), out=linked)
     idx, rows, cols = m.open_idx, m.open_rows, m.open_cols
     need = c.need.reshape(-1)
     copro = (1.0 + c.coproduction.take(rows)) ** p.exponent_coproduction
