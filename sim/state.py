@@ -354,10 +354,9 @@ class ModelState(StructureState, UnitState, CouncilState, ArenaState, CaseState,
     the class (a method or property, which tests may wrap) raises :class:`StateError`.
     """
 
-    _ALLOWED = frozenset(MODEL_DECLARATIONS) | MESA_ATTRIBUTES | {"_state_locked"}
-    #: Declared fields, which are plain instance attributes (their class-level
-    #: declarations are not descriptors): set straight in the instance's dict.
+    #: Declared fields: plain instance attributes (no descriptor), set straight in the dict.
     _PLAIN = frozenset(MODEL_DECLARATIONS)
+    _ALLOWED = _PLAIN | MESA_ATTRIBUTES | {"_state_locked"}
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Set ``name``, refusing undeclared names once the state is locked."""

@@ -114,3 +114,21 @@ def test_mesa_s_solaraviz_renders_steps_and_resets_the_model():
     assert model.value.p.n_citizens == first.p.n_citizens and model.value.preset is None
     click("Step")
     assert model.value.steps == 1 and errors() == []
+
+
+def test_the_metrics_table_is_the_one_mesa_s_own_collector_gives():
+    """The model's collector (no deep copy per value) gives Mesa's DataCollector table."""
+    import mesa
+
+    from sim.agents import Citizen
+    from sim.mechanisms.metrics import ALL_METRICS
+
+    model = GovernanceModel(n_citizens=300, rng=2, collect_agents=True)
+    plain = mesa.DataCollector(model_reporters={name: (lambda m, key=name: m.metrics[key])
+                                                for name in ALL_METRICS})
+    for _ in range(4):
+        model.step()
+        plain.collect(model)
+    pd.testing.assert_frame_equal(model.datacollector.get_model_vars_dataframe(),
+                                  plain.get_model_vars_dataframe())
+    assert len(model.datacollector.get_agenttype_vars_dataframe(Citizen)) > 0

@@ -139,6 +139,17 @@ def test_mesa_attributes_are_mesa_own_and_distinct_from_declared_state():
     assert not MESA_ATTRIBUTES & set(MODEL_DECLARATIONS)
 
 
+def test_declared_state_is_plain_attributes_so_setting_it_can_skip_the_lock():
+    """No declared name is a descriptor anywhere on the model's classes.
+
+    The lock writes declared fields straight into the instance dict (the per-step path);
+    a property or other descriptor of the same name would be bypassed silently.
+    """
+    shadowed = [name for name in MODEL_DECLARATIONS for base in GovernanceModel.__mro__
+                if name in vars(base) and hasattr(vars(base)[name], "__set__")]
+    assert not shadowed
+
+
 def test_every_field_is_declared_with_dtype_shape_and_meaning():
     """Each declaration names a dtype, a parenthesised shape and a one-line meaning."""
     for owner in (CitizenState, ProfessionalState, ModelState):

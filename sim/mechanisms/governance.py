@@ -163,7 +163,8 @@ def apply_budget(m: ModelState) -> None:
     demand = m.unit_cost * work * (1.0 - m.handed)  # handed tasks need no public service
     # a task handed to civil society takes its share of the service money with it: the
     # municipality no longer pays for it (MODEL.md §10.2, "spending falls")
-    money = np.maximum(budget_d - staff, 0.0) * (1.0 - m.handed)
+    service_money = np.maximum(budget_d - staff, 0.0)
+    money = service_money * (1.0 - m.handed)
     reach = m.p.outreach_cost * m.unit_cost * m.latent_need
     # an arena's outreach earmark comes first, from the framed domains, where latent need is
     earmark = np.zeros_like(money)
@@ -194,7 +195,7 @@ def apply_budget(m: ModelState) -> None:
                   + programme)
     # the money that went with the handed tasks is no longer budgeted: the budget, not only
     # spending, falls (MODEL.md §10.2, §10.4)
-    m.budget_month -= float((np.maximum(budget_d - staff, 0.0) * m.handed).sum())
+    m.budget_month -= float((service_money * m.handed).sum())
     if p.budget_follow_up and is_quarter_end(m.steps):
         # budget follow-up: what the domains could use at the service ceiling, with every
         # latent need reached, is the next quarter's budget where it is below the frame;
