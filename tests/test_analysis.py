@@ -89,6 +89,26 @@ def test_paired_differences_match_ttest_rel():
     assert out["low"] > 0
 
 
+def test_a_difference_at_rounding_is_none_and_a_small_one_is_kept():
+    """Values that differ only by floating-point rounding pair to exactly 0 with no p-value.
+
+    (A sum taken in another order gives ``1.0`` against ``1.0 + 2e-16``: a seed-SD ratio or a
+    p-value of that would be noise.) A difference of 1e-9 of the values is still measured.
+    """
+    rng = np.random.default_rng(3)
+    base = rng.uniform(0.9, 1.0, 8)
+    noise = base * np.finfo(float).eps * rng.choice([-1.0, 0.0, 1.0], 8)
+    for shift, zero in ((noise, True), (base * 1e-9 * rng.uniform(1.0, 2.0, 8), False)):
+        table = tidy({**{("a", r): [base[r]] for r in range(8)},
+                      **{("b", r): [base[r] + shift[r]] for r in range(8)}}, steps=1)
+        out = paired_differences(final_year(table), "steering", "a").iloc[0]
+        if zero:
+            assert (out["mean"], out["low"], out["high"]) == (0.0, 0.0, 0.0)
+            assert np.isnan(out["p"])
+        else:
+            assert out["low"] > 0 and out["p"] < 0.05
+
+
 def test_final_year_means_the_last_twelve_steps():
     """The final year is the mean of the last 12 steps of each run."""
     table = tidy({("a", 0): np.arange(1.0, 31.0)}, steps=30)

@@ -76,6 +76,10 @@ def final_year(table: pd.DataFrame, steps: int | None = None) -> pd.DataFrame:
             .reset_index())
 
 
+#: Relative size below which a paired difference is floating-point rounding, not an effect.
+ROUNDING = 1e-12
+
+
 def paired_differences(final: pd.DataFrame, key: str, reference: Any, level: float = LEVEL,
                        over: Sequence[str] = ()) -> pd.DataFrame:
     """Paired differences ``option − reference`` of ``key`` per metric, with their CIs.
@@ -97,6 +101,10 @@ def paired_differences(final: pd.DataFrame, key: str, reference: Any, level: flo
                 continue
             pair = wide[[option, reference]].dropna()
             diff = pair[option] - pair[reference]
+            # a difference at floating-point rounding of the values is none (the same run
+            # summed in another order), not a tiny effect with a p-value
+            scale = float(pair.abs().to_numpy().max()) if len(pair) else 0.0
+            diff = diff.where(diff.abs() > ROUNDING * scale, 0.0)
             mean, low, high = mean_ci(diff.to_numpy(), level)
             p = np.nan
             if len(pair) > 1 and diff.std() > 0:
