@@ -54,16 +54,22 @@ class _TrivialModel(mesa.Model):
         self.agents.shuffle_do("step")
 
 
-def _time_steps(model: mesa.Model, steps: int) -> float:
-    """Seconds per step, best of five blocks after a warm-up step (the machine is shared)."""
-    model.step()
-    block = max(steps // 5, 1)
-    best = np.inf
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(block):
-            model.step()
-        best = min(best, (time.perf_counter() - start) / block)
+def _time_steps(models: list[mesa.Model], steps: int, blocks: int = 7) -> list[float]:
+    """Seconds per step of each model, best of ``blocks`` blocks after a warm-up step.
+
+    The models' blocks alternate (one block of each in turn), so a shared machine that
+    speeds up or slows down mid-run affects them alike and their ratio stays fair.
+    """
+    for model in models:
+        model.step()
+    block = max(steps // blocks, 1)
+    best = [np.inf] * len(models)
+    for _ in range(blocks):
+        for k, model in enumerate(models):
+            start = time.perf_counter()
+            for _ in range(block):
+                model.step()
+            best[k] = min(best[k], (time.perf_counter() - start) / block)
     return best
 
 
@@ -100,9 +106,9 @@ def measure(n: int, steps: int) -> dict[str, float]:
     start = time.perf_counter()
     model = GovernanceModel(n_citizens=n, rng=1)
     build = time.perf_counter() - start
-    model_step = _time_steps(model, steps)
     trivial_n = min(n, 200_000)
-    trivial_step = _time_steps(_TrivialModel(trivial_n), max(steps // 2, 3)) / trivial_n
+    model_step, trivial_step = _time_steps([model, _TrivialModel(trivial_n)], steps)
+    trivial_step /= trivial_n
     arrays = _state_arrays(model)
     copy = _copy_time(arrays)
     return {

@@ -117,7 +117,7 @@ def compute_metrics(m: ModelState) -> dict[str, float]:
         "teaching_quality": float(school_quality * m.school_factor),
         "further_education": _mean(w[school] > DOING_WELL),
         "quality_share": float(time_share[QUALITY]),
-        "wellbeing_sd": float(w.std()),
+        "wellbeing_sd": _sd(w),
         "outcome_bottom_quintile": float(w @ m.bottom_weights),
         "outcome_complex": _mean(w[complex_mask]),
         "latent_share": latent / (latent + float(m.open_need @ (m.open_need > thr)))
@@ -136,6 +136,13 @@ def compute_metrics(m: ModelState) -> dict[str, float]:
 def _mean(x: np.ndarray) -> float:
     """Mean of an array, NaN when it is empty (cheaper than ``ndarray.mean``)."""
     return float(np.add.reduce(x, dtype=float)) / x.size if x.size else np.nan
+
+
+def _sd(x: np.ndarray) -> float:
+    """Population standard deviation, as ``ndarray.std`` computes it (three times cheaper)."""
+    d = x - np.add.reduce(x) / x.size
+    d *= d
+    return float(np.sqrt(np.add.reduce(d) / x.size))
 
 
 def _corr(x: np.ndarray, y: np.ndarray) -> float:
