@@ -11,7 +11,7 @@ PYTHON ?= $(shell for c in python3.12 python3.13 $$HOME/.pyenv/versions/3.12*/bi
 	if $$c -c 'import sys; sys.exit(not (3, 12) <= sys.version_info[:2] < (3, 14))' \
 	2>/dev/null; then echo $$c; break; fi; done)
 
-.PHONY: run test test-fast lint bench clean
+.PHONY: run test test-fast lint bench mutants clean
 
 # The main job: the style comparison (3 styles x 30 paired replicates), its figures and report.
 run: $(STAMP)
@@ -29,6 +29,11 @@ test-fast: lint
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks hydra_plugins
 	$(BIN)/mypy
+
+# The validation suite's mutants (tests/mutants.py): each mechanism switched off in turn must
+# fail a test that claims it; exits non-zero when one survives. Not part of `make test`.
+mutants: $(STAMP)
+	$(BIN)/python -m tests.mutants
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py

@@ -2,12 +2,61 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
 from hydra import compose, initialize_config_module
 from omegaconf import DictConfig, OmegaConf
+
+#: The mutant this session runs under (``SIM_MUTANT``; :mod:`tests.mutants`), applied for
+#: the whole session so every claimed test sees the mechanism switched off.
+_MUTANT = pytest.MonkeyPatch()
+_MUTANT_NAME = ""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Apply the mutant ``SIM_MUTANT`` names, if any."""
+    import os
+
+    from tests.mutants import ENV, apply
+
+    global _MUTANT_NAME
+    if os.environ.get(ENV):
+        _MUTANT_NAME = os.environ[ENV]
+        apply(_MUTANT_NAME, _MUTANT)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """Under a mutant, flag a test that failed by an exception other than a failed assert.
+
+    A mutant that merely breaks the code has not shown that a test sees its mechanism;
+    :mod:`tests.mutants` counts such a failure as an error, not a kill.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    if (_MUTANT_NAME and report.failed and call.excinfo is not None
+            and not call.excinfo.errisinstance(AssertionError)):
+        from tests.mutants import CRASH
+
+        print(f"\n{CRASH} {item.nodeid}: {call.excinfo.typename}", file=sys.__stderr__, flush=True)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Undo the mutant."""
+    _MUTANT.undo()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """Say which mutant the session runs under."""
+    import os
+
+    from tests.mutants import ENV
+
+    return f"mutant: {os.environ[ENV]}" if os.environ.get(ENV) else None
+
 
 #: Overrides that shrink a composed config to a job that runs in about a second.
 SHRINK = ("population.n_citizens=300", "steps=6", "replicates=2")
