@@ -206,7 +206,8 @@ MUTANTS: dict[str, Mutant] = {
         "steering does not move intrinsic motivation (crowding_step returns it unchanged)",
         _set(("sim.mechanisms.professionals", "crowding_step", _no_crowding)),
         (f"{PA}::test_p5_crowding_out_only_when_steering_is_perceived_as_controlling",
-         f"{PA}::test_p5_crowding_in_the_full_model_docks_the_meta_analysis")),
+         f"{PA}::test_p5_crowding_in_the_full_model_docks_the_meta_analysis",
+         f"{PA}::test_p6_trust_reform_moves_staff_before_citizens")),
     "elections_off": Mutant(
         "no election is held",
         _set(("sim.model", "hold_election", _nothing)),
