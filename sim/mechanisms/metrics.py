@@ -17,9 +17,6 @@ if TYPE_CHECKING:
 
 #: Open needs (above threshold) from which a citizen counts as complex (MODEL.md §6).
 COMPLEX_NEEDS = 4
-#: Wellbeing above which a school client counts as doing well (going on to further
-#: education).
-DOING_WELL = 0.5
 
 #: Contract metrics in MODEL.md §6 order, with their meaning.
 METRICS: dict[str, str] = {
@@ -59,7 +56,8 @@ METRICS: dict[str, str] = {
 EXTRA_METRICS: dict[str, str] = {
     "bunching_share": "share of cases finished in the last twelfth of the time limit (P3)",
     "teaching_quality": "school quality time per professional times the inclusion effect",
-    "further_education": "share of citizens with a school case doing well (wellbeing > 0.5)",
+    "further_education": "share of citizens whose school need is below the case threshold "
+                         "(nothing at school holds them back; all citizens, so not a case mix)",
     "quality_share": "share of professional time on quality work",
     "wellbeing_sd": "standard deviation of true outcome across citizens (the citizen-level SD)",
     "outcome_bottom_quintile": "mean wellbeing of the lowest resource quintile",
@@ -91,7 +89,6 @@ def compute_metrics(m: ModelState) -> dict[str, float]:
     time_share = pro.time.sum(axis=0) / pro.time.shape[0]
     complex_mask = m.complexity >= COMPLEX_NEEDS
     rows = min(m.steps, m.kpi_history.shape[0])
-    school = m.open_rows[m.open_cols == 0]
     latent, thr = float(m.latent_need.sum()), m.p.need_threshold
     school_quality = pro.time[m.domain_start[0]:m.domain_start[1], QUALITY].sum() / m.domain_count[0]
     return {
@@ -115,7 +112,7 @@ def compute_metrics(m: ModelState) -> dict[str, float]:
         "cost_per_outcome": m.spending / m.resolved_total if m.resolved_total > 0 else np.nan,
         "bunching_share": m.bunching,
         "teaching_quality": float(school_quality * m.school_factor),
-        "further_education": _mean(w[school] > DOING_WELL),
+        "further_education": _mean(c.need[:, 0] < thr),
         "quality_share": float(time_share[QUALITY]),
         "wellbeing_sd": _sd(w),
         "outcome_bottom_quintile": float(w @ m.bottom_weights),

@@ -112,9 +112,8 @@ def _opposite(effects: pd.DataFrame) -> str:
     if not times:
         return ""
     return ("With teaching time " + ", ".join(f"{t:g}" for t in times) + ", further_education and "
-            "true_outcome clearly move in opposite directions; further_education is the share doing "
-            "well among citizens with an open school case, so it also moves with how many citizens "
-            "remain in school cases. ")
+            "true_outcome clearly move in opposite directions: further_education counts school "
+            "need alone, the true outcome every domain. ")
 
 
 def analyse(data: SweepData) -> list[Finding]:
