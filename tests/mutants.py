@@ -127,6 +127,10 @@ def _nobody_moved(preference: np.ndarray, before: np.ndarray, after: np.ndarray)
     return np.zeros(preference.shape[0])
 
 
+def _middling(c: Any) -> np.ndarray:
+    return np.full(c.trust.size, 0.5)
+
+
 def _no_crowding(im: np.ndarray, *args: Any) -> np.ndarray:
     return im.copy()
 
@@ -177,6 +181,14 @@ MUTANTS: dict[str, Mutant] = {
         "the council never revises its goals",
         _set(("sim.model", "set_goals", _nothing)),
         (f"{CO}::test_goals_follow_frontline_reports_under_experience_based_steering",)),
+    "trust_without_effect": Mutant(
+        "behaviour sees trust 0.5 whatever it is (sim.mechanisms.beliefs.trust)",
+        _set(("sim.mechanisms.beliefs", "trust", _middling)),
+        (f"{CH}::test_trust_changes_outcomes_through_what_citizens_do",)),
+    "legitimacy_without_effect": Mutant(
+        "behaviour sees legitimacy 0.5 whatever it is (sim.mechanisms.beliefs.legitimacy)",
+        _set(("sim.mechanisms.beliefs", "legitimacy", _middling)),
+        (f"{CH}::test_legitimacy_changes_outcomes_through_complaints_compliance_and_take_up",)),
     "legitimacy_without_complaints_or_compliance": Mutant(
         "legitimacy moves neither complaints nor plan compliance",
         _force(compliance_weight=0.0, complaint_per_step=0.0),

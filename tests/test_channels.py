@@ -147,6 +147,22 @@ def test_legitimacy_changes_outcomes_through_complaints_compliance_and_take_up()
 
 
 @pytest.mark.slow
+def test_trust_changes_outcomes_through_what_citizens_do():
+    """Citizens who start distrusting the municipality end worse off.
+
+    Initial trust 0.2 against 0.8 on paired seeds, result-based steering: the true
+    outcome is lower, by more than a quarter of the seed SD, through what trust moves
+    (coming forward, co-production, civil capacity; :mod:`sim.mechanisms.beliefs`).
+    Switch: behaviour that sees trust 0.5 whatever it is (the ``trust_without_effect``
+    mutant in ``tests/mutants.py``) leaves the arms alike.
+    """
+    rb = {"steering": "result_based"}
+    on = paired("true_outcome", {**rb, "initial_trust": 0.8}, {**rb, "initial_trust": 0.2},
+                seeds=6, steps=24, first=1)
+    assert on.negative() and abs(on.mean) > 0.25 * on.spread_a
+
+
+@pytest.mark.slow
 def test_complaints_take_caseworkers_time():
     """Complaints cost outcomes. Switch: ``complaint_hours=0`` removes their time cost."""
     rb = {"steering": "result_based", "initial_legitimacy": 0.3}

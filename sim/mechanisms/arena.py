@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.mechanisms import beliefs
 from sim.mechanisms.deliberation import (
     decide,
     distance,
@@ -218,7 +219,7 @@ def convene(m: ModelState, s: ArenaSettings, rng: np.random.Generator
     fresh = fresh[~np.isin(fresh, panel)]
     invited = np.concatenate([panel, fresh])[:k]
     a, bt, bv, br = ACCEPT
-    z = a + bt * c.trust[invited] + bv * c.voice[invited] + br * c.resources[invited]
+    z = a + bt * beliefs.trust(c)[invited] + bv * c.voice[invited] + br * c.resources[invited]
     accepted = rng.random(k)[:invited.size] < 1.0 / (1.0 + np.exp(-z))
     distrust = ~accepted & (c.trust[invited] < LOW_TRUST)
     m.arena_panel = invited[accepted]
@@ -276,7 +277,7 @@ def run_arena(m: ModelState, s: ArenaSettings) -> None:
     sizes = np.array([n_cit, n_pro, n_pol], dtype=float)
     per_party = weights.sum() / (np.count_nonzero(sizes) * np.maximum(sizes, 1.0))
     weights = (1.0 - s.facilitation) * weights + s.facilitation * np.repeat(per_party, sizes.astype(int))
-    trust = np.concatenate([c.trust[citizens], np.full(n_pro + n_pol, STAFF_TRUST)])
+    trust = np.concatenate([beliefs.trust(c)[citizens], np.full(n_pro + n_pol, STAFF_TRUST)])
     initial = np.vstack([brought, professions, council])
     # an open, unpressed politician listens further (a wider bound), a closed one less
     listening = np.concatenate([np.ones(n_cit + n_pro), np.clip(

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.calendar import window_slot
+from sim.mechanisms import beliefs
 
 if TYPE_CHECKING:
     from sim.state import ModelState
@@ -70,7 +71,7 @@ def take_up(m: ModelState) -> np.ndarray:
     municipality stay away. Capped at 1.
     """
     c = m.citizens
-    belief = (c.resources + c.trust + c.legitimacy) / (3.0 * TAKE_UP_MIDPOINT)
+    belief = (c.resources + beliefs.trust(c) + beliefs.legitimacy(c)) / (3.0 * TAKE_UP_MIDPOINT)
     return np.minimum(m.p.take_up_per_step * belief, 1.0)
 
 

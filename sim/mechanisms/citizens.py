@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.mechanisms import beliefs
 from sim.mechanisms.population import VOICE_TRUST_WEIGHT
 from sim.state import SUPPORT
 
@@ -63,7 +64,8 @@ def update_citizens(m: ModelState, lev: Levers) -> None:
     support = np.bincount(m.open_rows, support_d[m.open_cols], minlength=n_open.size)
     support = (support / n_open + m.arena_programme) * take_up
     public = m.public_input * c.substitutes
-    belief = 0.5 * (c.trust + c.legitimacy)  # trusting the competence, accepting the decisions
+    # trusting the competence, accepting the decisions
+    belief = 0.5 * (beliefs.trust(c) + beliefs.legitimacy(c))
     desired = (m.sqrt_resources * c.self_efficacy
                * (COPRODUCTION_TRUST_BASE + COPRODUCTION_TRUST_WEIGHT * belief)
                + SUPPORT_EFFECT * support - SUBSTITUTION_EFFECT * public)

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.mechanisms import beliefs
 from sim.mechanisms.arena import PROGRAMME_MAX
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def produce_civil(m: ModelState) -> float:
 def update_civil_capacity(m: ModelState) -> None:
     """Move civil capacity toward its target (growth, mobilisation, substitution, overload)."""
     p, c = m.p, m.citizens
-    belief = 0.5 * (c.trust + c.legitimacy)
+    belief = 0.5 * (beliefs.trust(c) + beliefs.legitimacy(c))
     programme = m.arena_programme / PROGRAMME_MAX
     target = (c.civil_base * (CIVIL_BELIEF_BASE + (1.0 - CIVIL_BELIEF_BASE) * belief)
               * (1.0 + CIVIL_MOBILISATION * programme)

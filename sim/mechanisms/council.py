@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from sim.mechanisms import beliefs
 from sim.mechanisms.arena import LOW_TRUST
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def electorate_discontent(m: ModelState) -> Discontent:
     dissatisfaction and legitimacy).
     """
     c = m.citizens
-    belief = 0.5 * (c.trust + c.legitimacy)
+    belief = 0.5 * (beliefs.trust(c) + beliefs.legitimacy(c))
     return Discontent(float(citizen_dissatisfaction(m).mean()),
                       float(np.count_nonzero(belief < LOW_TRUST)) / c.trust.size)
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.mechanisms import beliefs
 from sim.mechanisms.civil import produce_civil
 from sim.mechanisms.effort import allocate_time
 from sim.state import COORDINATION, DOCUMENTATION, GAMING, OUTPUT, QUALITY, SUPPORT
@@ -148,7 +149,7 @@ def allocate(m: ModelState, lev: Levers) -> None:
     admin = min(lev.documentation + lev.audit * p.audit_hours, 1.0)
     available = np.full(pro.domain.size, max(1.0 - admin, 0.0))
     # complaints and appeals from clients who doubt the decisions take caseworkers' time
-    per_case = p.complaint_per_step * (1.0 - m.citizens.legitimacy.take(m.open_rows))
+    per_case = p.complaint_per_step * (1.0 - beliefs.legitimacy(m.citizens).take(m.open_rows))
     n = pro.domain.size
     m.complaint_time = np.minimum(
         p.complaint_hours * np.bincount(m.open_prof, per_case, minlength=n + 1)[:n], 1.0)
@@ -197,7 +198,7 @@ def produce(m: ModelState, lev: Levers) -> None:
     share = per_prof.take(assigned) * cap.reshape(-1).take(at) * known
     # a task handed to civil society is no longer produced publicly (MODEL.md §10.2)
     share *= (service_factor(m.ration) * school * (1.0 - m.handed))[cols] * copro
-    share *= 1.0 - p.compliance_weight * (1.0 - c.legitimacy.take(rows))
+    share *= 1.0 - p.compliance_weight * (1.0 - beliefs.legitimacy(c).take(rows))
     np.minimum(share, MAX_RESOLVED_SHARE, out=share)
     before = m.open_need
     resolved = before * share
