@@ -9,8 +9,10 @@ Measures, in one run:
   arrays once;
 
 and prints the ratios at 2,000 and 100,000 citizens (and 1,000,000 with ``--million``),
-with peak memory. Targets: model/trivial <= 1.0 at 2,000 and <= 0.5 at 100,000; a model
-step at 100,000 <= 10x the state copy; cost linear in citizens.
+with peak memory. Targets: model/trivial <= 1.0 at 2,000 and <= 0.25 at 100,000;
+1,000,000 citizens x 60 steps within memory; a model step at 100,000 <= 10x the state
+copy; cost linear in citizens. The two models' timing blocks alternate, so the ratio is
+fair on a shared machine; run it a few times, as the machine's speed varies between runs.
 
 Usage: ``python benchmarks/bench_model.py [--million] [--steps N]``
 """
