@@ -212,8 +212,7 @@ MUTANTS: dict[str, Mutant] = {
     "coproduction_not_productive": Mutant(
         "co-production does not raise production (exponent_coproduction = 0)",
         _force(exponent_coproduction=0.0),
-        (f"{PA}::test_p8_resources_raise_coproduction_even_among_the_neediest",
-         f"{PA}::test_p8_coproduction_raises_what_public_effort_resolves")),
+        (f"{PA}::test_p8_coproduction_raises_what_public_effort_resolves",)),
     "crowding_off": Mutant(
         "steering does not move intrinsic motivation (crowding_step returns it unchanged)",
         _set(("sim.mechanisms.professionals", "crowding_step", _no_crowding)),

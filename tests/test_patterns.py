@@ -8,10 +8,15 @@ evaluation did. Windows skip the first 12 steps (burn-in).
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
+
 import numpy as np
 import pytest
+import yaml
 from scipy import stats
 
+from hydra_plugins.sim_salib.design import Parameter, parse_problem
 from sim import GovernanceModel, simulate
 from tests.stats import paired, window_mean
 
@@ -120,6 +125,14 @@ def test_p5_crowding_in_the_full_model_docks_the_meta_analysis():
 FREED = 7
 
 
+@functools.cache
+def _free_ranges() -> tuple[Parameter, ...]:
+    """The model's free parameters and the ranges the sensitivity analysis samples."""
+    config = importlib.resources.files("sim") / "configs" / "experiment" / "sensitivity.yaml"
+    problem = yaml.safe_load(config.read_text())["hydra"]["sweeper"]["problem"]
+    return tuple(p for p in parse_problem(problem) if not p.name.startswith("steering."))
+
+
 def _municipality(i: int, freed: bool) -> tuple[float, float]:
     """One municipality's change after the reform: (staff motivation, true outcome).
 
@@ -130,15 +143,8 @@ def _municipality(i: int, freed: bool) -> tuple[float, float]:
     change is measured as the evaluation did, from the year before the reform: motivation
     one year after it, the true outcome in its third year.
     """
-    import importlib.resources
-
-    import yaml
-
-    config = importlib.resources.files("sim") / "configs" / "experiment" / "sensitivity.yaml"
-    problem = yaml.safe_load(config.read_text())["hydra"]["sweeper"]["problem"]
     rng = np.random.default_rng(1000 + i)
-    draw = {key.split(".", 1)[1]: float(rng.uniform(*bounds)) for key, bounds in problem.items()
-            if not key.startswith("steering.")}
+    draw = {p.name.split(".", 1)[1]: float(rng.uniform(p.low, p.high)) for p in _free_ranges()}
     style = ({"steering": "switch", "steering_params": {"at_step": 25}} if freed else RESULT)
     df = simulate(steps=60, seed=i, n_citizens=2000, **style, **draw)
     before = df[df["step"].between(13, 24)]
