@@ -67,6 +67,12 @@ class ModelParams:
     network_p: float = bounded(
         0.1, 0.0, 1.0, unit="probability", doc="small-world rewiring probability",
         basis="small world for word of mouth (MODEL.md §2)")
+    segregation: float = bounded(
+        0.0, 0.0, 1.0, unit="share 0-1",
+        doc="residential sorting by resources: how far network neighbours are alike in resources"
+            " (0: neighbourhoods are mixed)",
+        status="free", basis="assumed: 0 keeps the mixed municipality of MODEL.md §2; Danish "
+                             "municipalities with vulnerable housing areas sort by resources")
     # --- needs (P7) -----------------------------------------------------------------
     need_sigma: float = bounded(
         1.6, 0.1, 3.0, unit="log scale", doc="lognormal sigma of citizen frailty (tail of needs)",

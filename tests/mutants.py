@@ -157,6 +157,13 @@ MUTANTS: dict[str, Mutant] = {
         "public services do not erode civil capacity (civil_substitution = 0)",
         _force(civil_substitution=0.0),
         (f"{CH}::test_substitution_erodes_civil_capacity",)),
+    "segregation_off": Mutant(
+        "citizens keep their random places on the ring whatever the segregation",
+        _set(("sim.mechanisms.population", "sorted_by_resources",
+              lambda adj, resources, segregation, rng: adj)),
+        ("tests/test_mechanisms.py::test_segregation_makes_civil_society_weak_where_the_poorest_live",
+         "tests/test_regions.py::test_in_a_captured_arena_co_creation_costs_equity_through_what_it"
+         "_hands_over")),
     "arena_knows_no_more_than_the_frontline": Mutant(
         "participants see no latent need (latent_seen is 0)",
         _set(("sim.mechanisms.arena", "latent_seen", lambda m, citizens, frame: 0.0)),

@@ -11,7 +11,7 @@ from sim.agents import Citizen, Leader, Politician, Professional
 from sim.mechanisms.effort import allocate_time, effort_response, optimal_incentive
 from sim.mechanisms.governance import apply_budget
 from sim.mechanisms.measurement import timeliness
-from sim.mechanisms.population import domain_links, link_list, small_world
+from sim.mechanisms.population import domain_links, link_list, small_world, sorted_by_resources
 from sim.mechanisms.production import inclusion_factor, quality_effort
 from sim.mechanisms.professionals import crowding_step, perceived_control_target
 from sim.params import ModelParams
@@ -202,6 +202,37 @@ def test_small_world_is_symmetric_without_self_loops():
     rewired = small_world(1000, 6, 0.2, np.random.default_rng(0))
     assert (rewired != rewired.T).nnz == 0 and rewired.diagonal().sum() == 0
     assert abs(rewired.sum() / 1000 - 6) < 0.3
+
+
+def test_segregation_seats_alike_citizens_side_by_side_and_keeps_the_graph():
+    """Sorting by resources makes neighbours alike; the graph (degrees, links) is the same."""
+    rng = np.random.default_rng(0)
+    resources = rng.beta(2.0, 2.0, 2000)
+    ring = small_world(2000, 6, 0.1, np.random.default_rng(1))
+
+    def alike(adj) -> float:
+        degree = np.asarray(adj.sum(axis=1)).ravel()
+        return float(np.corrcoef(resources, (adj @ resources) / degree)[0, 1])
+
+    for s, low, high in ((0.5, 0.5, 0.8), (0.8, 0.85, 1.0)):
+        sorted_ring = sorted_by_resources(ring, resources, s, np.random.default_rng(2))
+        assert (sorted_ring != sorted_ring.T).nnz == 0 and sorted_ring.diagonal().sum() == 0
+        assert sorted_ring.nnz == ring.nnz
+        assert np.array_equal(np.sort(np.asarray(sorted_ring.sum(axis=1)).ravel()),
+                              np.sort(np.asarray(ring.sum(axis=1)).ravel()))
+        assert low < alike(sorted_ring) < high
+    assert abs(alike(ring)) < 0.1
+
+
+def test_segregation_makes_civil_society_weak_where_the_poorest_live():
+    """In a sorted municipality the poorest quintile's civil capacity falls, the richest's rises."""
+    def capacity(segregation: float) -> tuple[float, float]:
+        m = GovernanceModel(n_citizens=2000, rng=0, segregation=segregation)
+        cap = m.citizens.civil_capacity
+        return cap[m.resource_quintile == 0].mean(), cap[m.resource_quintile == 4].mean()
+
+    (poor_mixed, rich_mixed), (poor_sorted, rich_sorted) = capacity(0.0), capacity(0.8)
+    assert poor_sorted < 0.8 * poor_mixed and rich_sorted > 1.1 * rich_mixed
 
 
 def test_domain_links_and_lists_agree():

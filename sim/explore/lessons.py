@@ -43,8 +43,10 @@ TRY: dict[str, str] = {
         "Reset: how much of co-creation's lead survives a council that overrides?"),
     "captured_arena": (
         "Choose co-creation for A and keep B experience-based. Play three years and watch the "
-        "arena plot: a small, resourceful panel decides. Raise A's facilitation to 0.9 and "
-        "press Reset: does a better-run arena change who it serves?"),
+        "legitimacy and civil-society plot: A's arenas hand tasks to civil society, which in "
+        "this town is strong where the resourceful live and weak where the poorest do. Raise "
+        "A's facilitation to 0.9 and press Reset: does a better-run arena hand over less, or "
+        "change who carries what it hands over?"),
 }
 
 #: Shown with every scenario: how the page works.

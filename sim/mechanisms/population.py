@@ -122,6 +122,24 @@ def small_world(n: int, k: int, p: float, rng: np.random.Generator) -> sp.csr_ma
     return adj
 
 
+def sorted_by_resources(adj: sp.csr_matrix, resources: np.ndarray, segregation: float,
+                        rng: np.random.Generator) -> sp.csr_matrix:
+    """Seat citizens on the network's ring by resources, so neighbours are alike.
+
+    A citizen's place on the ring sorts ``segregation x`` their resource rank plus
+    ``(1 - segregation) x`` a uniform draw: at 1 the lattice neighbours are the citizens
+    nearest in resources, at 0 (not called) places are random. Rewired links stay random,
+    so the graph stays a small world; only who lives where changes (MODEL.md §10.2: civil
+    capacity is local and unequal).
+    """
+    n = resources.size
+    rank = np.argsort(np.argsort(resources, kind="stable"), kind="stable") / max(n - 1, 1)
+    place = np.argsort(segregation * rank + (1.0 - segregation) * rng.random(n), kind="stable")
+    seat = np.empty(n, dtype=np.int64)
+    seat[place] = np.arange(n)  # citizen i sits at ring position seat[i]
+    return adj[seat][:, seat].tocsr()
+
+
 def frailty_needs(resources: np.ndarray, n_domains: int, p: ModelParams,
                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Draw heavy-tailed frailty and initial needs (P7: a few citizens carry much of the cost).
@@ -163,6 +181,8 @@ def build_citizens(p: ModelParams, n_prof: int, rng: np.random.Generator,
     legitimacy = rng.beta(TRUST_CONCENTRATION * p.initial_legitimacy,
                           TRUST_CONCENTRATION * (1.0 - p.initial_legitimacy), n)
     adj = small_world(n, p.network_k, p.network_p, net_rng)
+    if p.segregation > 0.0:
+        adj = sorted_by_resources(adj, resources, p.segregation, net_rng)
     degree = np.asarray(adj.sum(axis=1)).ravel()
     neighbours = (sp.diags(1.0 / np.maximum(degree, 1.0)) @ adj).tocsr()
     base = civil_base(resources, neighbours, p.civil_strength)

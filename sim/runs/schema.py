@@ -32,6 +32,7 @@ from sim.policies import STYLES, ArenaSettings, SteeringStyle
 POPULATION_FIELDS = (
     "n_citizens", "n_domains", "citizens_per_professional", "n_politicians", "council_openness",
     "initial_trust", "initial_legitimacy", "civil_strength", "network_k", "network_p",
+    "segregation",
     "need_sigma", "need_scale", "need_gradient_spread", "need_max",
     "need_threshold", "shock_per_step", "need_decline_per_step", "link_worsening_per_step",
 )

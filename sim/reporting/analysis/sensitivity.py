@@ -50,6 +50,7 @@ PARAMETER_LABELS = {
     "model.publicity": "publicity of arenas",
     "model.fair_process_buffer": "fair-process buffer",
     "population.civil_strength": "civil society strength",
+    "population.segregation": "residential sorting by resources",
     "population.need_gradient_spread": "domain spread of the need gradient",
     "model.civil_production_per_step": "civil production / month",
     "model.civil_task_per_step": "civil production in a handed task",
