@@ -38,6 +38,7 @@ from sim.mechanisms.population import (
     domain_links,
     domain_names,
     link_list,
+    resource_rank,
 )
 from sim.mechanisms.production import allocate, produce
 from sim.mechanisms.professionals import update_professionals
@@ -230,7 +231,7 @@ class GovernanceModel(ModelState):
         self.equity_weights = top / top.sum() - bottom / bottom.sum()
         self.bottom_weights = bottom / bottom.sum()
         self.resource_quintile = np.minimum(
-            (np.argsort(np.argsort(c.resources, kind="stable"), kind="stable") * QUINTILES)
+            (resource_rank(c.resources) * QUINTILES)
             // c.resources.size, QUINTILES - 1).astype(np.int64)
         self.mean_resources = float(c.resources.mean())
         # fixed per citizen: cached terms of the citizens' update

@@ -122,6 +122,11 @@ def small_world(n: int, k: int, p: float, rng: np.random.Generator) -> sp.csr_ma
     return adj
 
 
+def resource_rank(resources: np.ndarray) -> np.ndarray:
+    """Each citizen's rank by resources, 0 for the poorest to n - 1 (ties in citizen order)."""
+    return np.argsort(np.argsort(resources, kind="stable"), kind="stable")
+
+
 def sorted_by_resources(adj: sp.csr_matrix, resources: np.ndarray, segregation: float,
                         rng: np.random.Generator) -> sp.csr_matrix:
     """Seat citizens on the network's ring by resources, so neighbours are alike.
@@ -133,7 +138,7 @@ def sorted_by_resources(adj: sp.csr_matrix, resources: np.ndarray, segregation: 
     capacity is local and unequal).
     """
     n = resources.size
-    rank = np.argsort(np.argsort(resources, kind="stable"), kind="stable") / max(n - 1, 1)
+    rank = resource_rank(resources) / max(n - 1, 1)
     place = np.argsort(segregation * rank + (1.0 - segregation) * rng.random(n), kind="stable")
     seat = np.empty(n, dtype=np.int64)
     seat[place] = np.arange(n)  # citizen i sits at ring position seat[i]
